@@ -1,0 +1,68 @@
+"""The theme taxonomy (data/taxonomy.toml): labels, definitions, groups and signal patterns."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.errors import ConfigError
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+TAXONOMY_PATH = DATA_DIR / "taxonomy.toml"
+CORE_THEMES = (
+    "neglect", "physical_abuse", "sexual_abuse", "exploitation", "sudi_unsafe_sleep",
+    "suicide_self_harm", "domestic_abuse", "parental_mental_health", "parental_substance_misuse",
+    "unseen_men", "housing_poverty", "culture_faith_language", "child_disability",
+    "education_attendance", "information_sharing", "disguised_compliance", "voice_of_child",
+    "professional_curiosity",
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    label: str
+    group: str
+    definition: str
+    strong: tuple[re.Pattern[str], ...]
+    weak: tuple[re.Pattern[str], ...]
+    carer: bool = False
+
+
+def _compile(theme_id: str, patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    out = []
+    for p in patterns:
+        try:
+            out.append(re.compile(p, re.I))
+        except re.error as exc:
+            raise ConfigError(f"taxonomy: theme {theme_id}: bad pattern {p!r}: {exc}") from exc
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def load_taxonomy(path: Path = TAXONOMY_PATH) -> tuple[Theme, ...]:
+    """All themes, core ones first; raises ConfigError when the file is unusable."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read taxonomy {path}: {exc}") from exc
+    themes = []
+    for theme_id, spec in data.get("theme", {}).items():
+        themes.append(Theme(
+            id=theme_id, label=spec["label"], group=spec["group"],
+            definition=spec["definition"], strong=_compile(theme_id, spec.get("strong", [])),
+            weak=_compile(theme_id, spec.get("weak", [])), carer=bool(spec.get("carer", False)),
+        ))
+    missing = set(CORE_THEMES) - {t.id for t in themes}
+    if missing:
+        raise ConfigError(f"taxonomy {path} lacks core themes: {', '.join(sorted(missing))}")
+    themes.sort(key=lambda t: (t.id not in CORE_THEMES, CORE_THEMES.index(t.id)
+                               if t.id in CORE_THEMES else 0, t.id))
+    return tuple(themes)
+
+
+def theme_labels() -> dict[str, str]:
+    return {t.id: t.label for t in load_taxonomy()}

@@ -1,0 +1,277 @@
+"""The `scr` command line. Start-up imports nothing heavy: each command imports what it needs.
+
+Errors the user can act on (bad sources file, missing data directory, malformed query) are
+printed as one line, ``scr: ...``, with exit code 2; an interrupted run says how to resume.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA = "scr-data"
+log = logging.getLogger("scr")
+
+
+def _data_default() -> Path:
+    return Path(os.environ.get("SCR_DATA", DEFAULT_DATA))
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from ingest.settings import Settings
+
+    return Settings.from_env().with_overrides(
+        data=args.data, delay=getattr(args, "delay", None),
+        max_depth=getattr(args, "max_depth", None),
+        extract_workers=getattr(args, "workers", None),
+    )
+
+
+def _progress(stage: str, message: str) -> None:
+    print(f"[{stage}] {message}", file=sys.stderr, flush=True)
+
+
+def _emit(obj: Any) -> None:
+    json.dump(obj, sys.stdout, indent=1, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def _summary(counts: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to do"
+
+
+# -- commands ------------------------------------------------------------------------------
+def cmd_build(args: argparse.Namespace) -> int:
+    from app import pipeline
+
+    result = pipeline.build(args.data, args.sources, _settings(args), _progress)
+    for stage, counts in result.items():
+        print(f"{stage}: {_summary(counts)}")
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from app import pipeline
+
+    print("crawl:", _summary(pipeline.crawl(args.data, args.sources, _settings(args), _progress)))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from app import pipeline
+
+    print("extract:", _summary(pipeline.extract(args.data, _settings(args), _progress)))
+    return 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from app import pipeline
+
+    print("analyse:", _summary(pipeline.analyse(args.data, _progress)))
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from app import pipeline
+
+    print("index:", _summary(pipeline.index(args.data, _progress, rebuild=args.rebuild)))
+    return 0
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    from app.pipeline import open_catalogue
+    from app.queries import report_records
+
+    with open_catalogue(args.data) as cat:
+        records = report_records(cat, include_all=args.all)
+    if args.json:
+        _emit(records)
+        return 0
+    for r in records:
+        pages = f"{r['pages']}p" if r["pages"] else "html"
+        print(f"{r['id']}  {r['year'] or '----'}  {r['review_type'] or '-':5} "
+              f"{r['doc_type']:22} {pages:>5}  {r['board']}: {r['child'] or '?'}  {r['status']}")
+    print(f"{len(records)} documents", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from app.pipeline import open_catalogue
+    from index.search import search
+
+    filters = {"board": args.board, "review_type": args.type, "doc_type": args.doc_type,
+               "themes": args.theme, "region": args.region, "nation": args.nation}
+    if args.year:
+        lo, _, hi = args.year.partition("..")
+        filters["year"] = (int(lo), int(hi or lo))
+    with open_catalogue(args.data) as cat:
+        hits, warning = search(cat, args.data, args.query, limit=args.limit, filters=filters)
+    if warning:
+        print(f"scr: query: {warning}", file=sys.stderr)
+    if args.json:
+        for h in hits:
+            h.pop("snippet_html", None)
+        _emit(hits)
+        return 0
+    for i, h in enumerate(hits, 1):
+        where = f"p. {h['page']}" if h["page"] else "web page"
+        print(f"{i:2}. {h['title']} ({h['board']}, {h['year']}) {where}  score {h['score']}")
+        print(f"    {h['snippet']}")
+        print(f"    {h['url']}")
+    if not hits:
+        print("no matches", file=sys.stderr)
+    return 0
+
+
+def cmd_themes(args: argparse.Namespace) -> int:
+    from app.pipeline import open_catalogue
+    from app.queries import theme_summary
+
+    with open_catalogue(args.data) as cat:
+        summary = theme_summary(cat)
+    if args.json:
+        _emit(summary)
+        return 0
+    print(f"{summary['documents_tagged']} reviews tagged")
+    for t in summary["themes"]:
+        print(f"{t['documents']:5}  {t['share']:6.1%}  {t['label']}")
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from app.pipeline import open_catalogue
+    from app.queries import topic_model
+
+    with open_catalogue(args.data) as cat:
+        model = topic_model(cat)
+    if args.json:
+        _emit(model)
+        return 0
+    for t in model["topics"]:
+        print(f"{t['id']:2}. {', '.join(x['term'] for x in t['terms'])}")
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from analysis.briefing import write_briefing
+    from app.pipeline import open_catalogue
+
+    with open_catalogue(args.data) as cat:
+        path = write_briefing(cat, args.theme, args.format, args.output)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from app.launch import run_explorer
+
+    return run_explorer(args.data, port=args.port, host=args.host)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo import run_demo
+
+    return run_demo(args.data, port=args.port, open_app=not args.no_app, small=args.small)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from app.evaluate import evaluate, format_table
+
+    scores = evaluate(args.data, manifest_dir=args.sample)
+    if args.json:
+        _emit(scores)
+    else:
+        print(format_table(scores))
+    return 0
+
+
+# -- parser --------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scr", description="SCR Atlas: find, read and analyse published case reviews.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Any, help_text: str, *, sources: bool = False,
+            crawl_opts: bool = False, json_flag: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--data", type=Path, default=_data_default(),
+                       help=f"data directory (default: $SCR_DATA or ./{DEFAULT_DATA})")
+        if sources:
+            p.add_argument("--sources", type=Path, required=True, help="sources TOML file")
+        if crawl_opts:
+            p.add_argument("--delay", type=float, help="seconds between requests to one host")
+            p.add_argument("--max-depth", type=int, help="link hops from a seed page")
+            p.add_argument("--workers", type=int, help="extraction processes (default: cores)")
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(func=func)
+        return p
+
+    add("build", cmd_build, "crawl, extract, analyse and index (incremental)", sources=True,
+        crawl_opts=True)
+    add("crawl", cmd_crawl, "fetch the sources' pages and documents", sources=True,
+        crawl_opts=True)
+    add("extract", cmd_extract, "extract text and metadata of new documents", crawl_opts=True)
+    add("analyse", cmd_analyse, "tag themes and fit the topic model")
+    p = add("index", cmd_index, "update the search index")
+    p.add_argument("--rebuild", action="store_true", help="rebuild from the catalogue")
+    p = add("reports", cmd_reports, "list case-review documents", json_flag=True)
+    p.add_argument("--all", action="store_true", help="also list documents that are not reviews")
+    p = add("search", cmd_search, "full-text search, one hit per document", json_flag=True)
+    p.add_argument("query", help='e.g. \'"disguised compliance" AND neglect\'')
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--board")
+    p.add_argument("--year", help="YEAR or FROM..TO")
+    p.add_argument("--type", help="review type: SCR, LCSPR, CPR, other")
+    p.add_argument("--doc-type", help="full_report, executive_summary, briefing, ...")
+    p.add_argument("--theme")
+    p.add_argument("--region")
+    p.add_argument("--nation")
+    add("themes", cmd_themes, "theme prevalence and per-document tags", json_flag=True)
+    add("topics", cmd_topics, "the topic model: topics, terms, documents", json_flag=True)
+    p = add("brief", cmd_brief, "write a thematic briefing")
+    p.add_argument("theme", help="theme id, e.g. domestic_abuse")
+    p.add_argument("--format", choices=["md", "html", "docx", "pdf"], default="md")
+    p.add_argument("--output", type=Path, required=True)
+    p = add("app", cmd_app, "run the Streamlit explorer on localhost")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: localhost)")
+    p = add("demo", cmd_demo, "serve the sample web on loopback, build it, open the explorer")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--no-app", action="store_true", help="build only; do not start the explorer")
+    p.add_argument("--small", action="store_true", help="a small sample web (faster)")
+    p.set_defaults(data=Path(os.environ.get("SCR_DEMO_DATA", "scr-demo")))
+    p = add("eval", cmd_eval, "score a build of the sample web against its manifest",
+            json_flag=True)
+    p.add_argument("--sample", type=Path, help="the generated sample web (default: recorded "
+                                                "in DATA by `scr demo`)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from ingest.errors import AtlasError
+
+    try:
+        return args.func(args)
+    except AtlasError as exc:
+        print(f"scr: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("scr: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

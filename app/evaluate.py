@@ -1,0 +1,190 @@
+"""`scr eval`: score a build of the sample web against the generator's manifest.
+
+Figures: discovery recall and precision of case-review documents; fetches of URLs that the
+host's robots.txt disallows; extraction status agreement; metadata accuracy per field; theme
+precision, recall and F1 (micro, core themes); known-item search (a distinctive phrase of each
+document, searched as a phrase, must bring that document first, at the right page).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from analysis.taxonomy import CORE_THEMES
+from app.pipeline import open_catalogue
+from app.queries import report_records
+from ingest.errors import AtlasError
+
+SAMPLE_RECORD = "sample-web.json"  # written into DATA by `scr demo` and the tests
+FIELDS = ("board", "year", "doc_type", "review_type", "child")
+
+
+def record_sample_web(data: Path, root: Path, base_urls: dict[str, str]) -> None:
+    """Remember which generated sample web (and on which ports) a data directory was built from."""
+    Path(data).mkdir(parents=True, exist_ok=True)
+    (Path(data) / SAMPLE_RECORD).write_text(
+        json.dumps({"root": str(Path(root).resolve()), "base_urls": base_urls}, indent=1))
+
+
+def _load(data: Path, manifest_dir: Path | None) -> tuple[dict, dict[str, str]]:
+    rec_path = Path(data) / SAMPLE_RECORD
+    if not rec_path.exists():
+        raise AtlasError(f"{data} was not built from the sample web (no {SAMPLE_RECORD}); "
+                         "build it with `scr demo`")
+    rec = json.loads(rec_path.read_text())
+    root = Path(manifest_dir or rec["root"])
+    manifest_path = root / "manifest.json"
+    if not manifest_path.exists():
+        raise AtlasError(f"no sample-web manifest at {manifest_path}")
+    return json.loads(manifest_path.read_text()), rec["base_urls"]
+
+
+def _keyer(base_urls: dict[str, str]) -> Any:
+    by_netloc = {urlsplit(u).netloc: key for key, u in base_urls.items()}
+
+    def key(url: str) -> tuple[str, str] | None:
+        parts = urlsplit(url)
+        host = by_netloc.get(parts.netloc)
+        return (host, parts.path) if host else None
+
+    return key
+
+
+def _norm_child(name: str | None) -> str:
+    return re.sub(r"\s+", " ", (name or "").strip().lower())
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def _robots_violations(cat: Any, manifest_root: Path, key: Any) -> int:
+    from protego import Protego
+
+    from ingest.settings import Settings
+
+    agent = Settings().user_agent
+    rules: dict[str, Any] = {}
+    bad = 0
+    for row in cat.fetch_log():
+        k = key(row["url"])
+        if not k or k[1] == "/robots.txt":
+            continue
+        host = k[0]
+        if host not in rules:
+            robots = manifest_root / "hosts" / host / "robots.txt"
+            rules[host] = Protego.parse(robots.read_text()) if robots.exists() else None
+        if rules[host] is not None and not rules[host].can_fetch(row["url"], agent):
+            bad += 1
+    return bad
+
+
+def evaluate(data: Path, manifest_dir: Path | None = None) -> dict[str, Any]:
+    """All figures as a dict (see the module docstring)."""
+    from index.search import search
+
+    manifest, base_urls = _load(data, manifest_dir)
+    root = Path(manifest_dir or json.loads((Path(data) / SAMPLE_RECORD).read_text())["root"])
+    key = _keyer(base_urls)
+    truth = {(d["host"], d["path"]): d for d in manifest["documents"]}
+    expected = {k for k, d in truth.items() if d["is_review"] and d.get("discoverable", True)}
+    with open_catalogue(data) as cat:
+        records = report_records(cat)
+        found: dict[tuple[str, str], dict] = {}
+        for r in records:
+            for url in r["urls"]:
+                k = key(url)
+                if k:
+                    found.setdefault(k, r)
+        found_docs = {r["id"] for r in found.values()}
+        unmatched = [r for r in records if r["id"] not in found_docs]
+        true_pos = {k for k in found if k in truth and truth[k]["is_review"]}
+        false_pos = [k for k in found if k not in truth or not truth[k]["is_review"]]
+        scores: dict[str, Any] = {
+            "review_documents_expected": len(expected),
+            "review_documents_listed": len(records),
+            "discovery_recall": _ratio(len(expected & set(found)), len(expected)),
+            "discovery_precision": _ratio(len(true_pos), len(true_pos) + len(false_pos)
+                                          + len(unmatched)),
+            "robots_violations": _robots_violations(cat, root, key),
+            "missed": sorted(f"{h}{p}" for h, p in expected - set(found)),
+            "false_positives": sorted(f"{h}{p}" for h, p in false_pos),
+        }
+        status_ok = sum(1 for k in true_pos
+                        if found[k]["status"] == truth[k].get("expected_status", "ok"))
+        scores["extraction_status_agreement"] = _ratio(status_ok, len(true_pos))
+        field_hits: Counter[str] = Counter()
+        field_total: Counter[str] = Counter()
+        for k in true_pos:
+            t, r = truth[k], found[k]
+            for f in FIELDS:
+                if t.get(f) is None:
+                    continue
+                field_total[f] += 1
+                same = (_norm_child(r[f]) == _norm_child(t[f])) if f == "child" else r[f] == t[f]
+                field_hits[f] += int(same)
+        scores["metadata_accuracy"] = {f: _ratio(field_hits[f], field_total[f]) for f in FIELDS}
+        tp = fp = fn = 0
+        per_theme: dict[str, Counter[str]] = {t: Counter() for t in CORE_THEMES}
+        for k in true_pos:
+            if found[k]["status"] != "ok":
+                continue
+            gold = set(truth[k].get("themes", [])) & set(CORE_THEMES)
+            pred = set(found[k]["themes"]) & set(CORE_THEMES)
+            tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+            for th in CORE_THEMES:
+                per_theme[th]["tp"] += int(th in gold and th in pred)
+                per_theme[th]["fp"] += int(th in pred and th not in gold)
+                per_theme[th]["fn"] += int(th in gold and th not in pred)
+        precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+        scores["themes"] = {
+            "precision": precision, "recall": recall,
+            "f1": round(2 * precision * recall / (precision + recall), 4) if tp else 0.0,
+            "per_theme_f1": {th: _ratio(2 * c["tp"], 2 * c["tp"] + c["fp"] + c["fn"])
+                             for th, c in per_theme.items()},
+        }
+        first = right_page = asked = 0
+        for k in sorted(true_pos):
+            item = truth[k].get("known_item")
+            if not item or found[k]["status"] != "ok":
+                continue
+            asked += 1
+            hits, _ = search(cat, data, f'"{item["phrase"]}"', limit=5)
+            if hits and hits[0]["id"] == found[k]["id"]:
+                first += 1
+                right_page += int(hits[0]["page"] == item.get("page"))
+        scores["known_item"] = {"queries": asked, "top1": _ratio(first, asked),
+                                "right_page": _ratio(right_page, asked)}
+    return scores
+
+
+def format_table(scores: dict[str, Any]) -> str:
+    """The figures as an aligned text table."""
+    rows = [
+        ("review documents expected / listed",
+         f"{scores['review_documents_expected']} / {scores['review_documents_listed']}"),
+        ("discovery recall", f"{scores['discovery_recall']:.3f}"),
+        ("discovery precision", f"{scores['discovery_precision']:.3f}"),
+        ("fetches of robots-disallowed URLs", str(scores["robots_violations"])),
+        ("extraction status agreement", f"{scores['extraction_status_agreement']:.3f}"),
+    ]
+    rows += [(f"metadata accuracy: {f}", f"{v:.3f}")
+             for f, v in scores["metadata_accuracy"].items()]
+    th = scores["themes"]
+    rows += [("themes precision / recall / F1",
+              f"{th['precision']:.3f} / {th['recall']:.3f} / {th['f1']:.3f}")]
+    ki = scores["known_item"]
+    rows += [(f"known-item search top-1 ({ki['queries']} queries)", f"{ki['top1']:.3f}"),
+             ("known-item search right page", f"{ki['right_page']:.3f}")]
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{name:<{width}}  {value}" for name, value in rows]
+    if scores["missed"]:
+        lines.append(f"missed: {', '.join(scores['missed'][:10])}")
+    if scores["false_positives"]:
+        lines.append(f"false positives: {', '.join(scores['false_positives'][:10])}")
+    return "\n".join(lines)

@@ -1,0 +1,30 @@
+"""Start the Streamlit explorer on a data directory (localhost unless told otherwise)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ingest.errors import StoreError
+
+EXPLORER = Path(__file__).resolve().parent / "explorer.py"
+
+
+def explorer_command(data: Path, port: int, host: str = "127.0.0.1") -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(EXPLORER),
+            "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false"]
+
+
+def run_explorer(data: Path, port: int = 8501, host: str = "127.0.0.1") -> int:
+    """Run the explorer in the foreground until interrupted; returns its exit code."""
+    if not (Path(data) / "catalogue.sqlite").exists():
+        raise StoreError(f"no catalogue in {data}: run `scr build` (or `scr demo`) first")
+    env = dict(os.environ, SCR_DATA=str(Path(data).resolve()))
+    print(f"SCR Atlas explorer: http://{host}:{port}  (Ctrl-C to stop)", flush=True)
+    try:
+        return subprocess.call(explorer_command(data, port, host), env=env)
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,54 @@
+"""Read-side queries shared by the CLI and the explorer (one place, so both say the same)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from analysis.taxonomy import load_taxonomy
+from ingest.catalogue import Catalogue
+
+
+def report_records(cat: Catalogue, include_all: bool = False) -> list[dict[str, Any]]:
+    """One record per case-review document, with the contract's fields first."""
+    theme_map = cat.theme_map()
+    out = []
+    for r in cat.reports(include_all=include_all):
+        out.append({
+            "id": r["id"], "url": r["url"], "title": r["title"], "board": r["board"],
+            "year": r["year"], "doc_type": r["doc_type"], "review_type": r["review_type"],
+            "child": r["child"], "pages": r["pages"] if r["paged"] else None,
+            "themes": theme_map.get(r["id"], []),
+            "month": r["month"], "nation": r["nation"], "region": r["region"],
+            "status": r["status"], "status_reason": r["status_reason"],
+            "content_type": r["content_type"], "sha256": r["sha256"],
+            "fetched_at": r["fetched_at"], "urls": cat.document_urls(r["id"]),
+            "is_review": bool(r["is_review"]), "decision": r["reason"],
+            "provenance": r["provenance"],
+        })
+    return out
+
+
+def theme_summary(cat: Catalogue) -> dict[str, Any]:
+    """Prevalence of every theme over the tagged reviews, and the tags of each document."""
+    themes = load_taxonomy()
+    rows = cat.all_theme_rows()
+    tagged_docs = sorted({r["doc_id"] for r in rows})
+    present = Counter(r["theme"] for r in rows if r["present"])
+    n = len(tagged_docs)
+    prevalence = [{
+        "id": t.id, "label": t.label, "group": t.group, "documents": present[t.id],
+        "share": round(present[t.id] / n, 4) if n else 0.0,
+    } for t in themes]
+    documents: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["present"]:
+            documents.setdefault(r["doc_id"], []).append(
+                {"theme": r["theme"], "score": r["score"], "evidence": r["evidence"][:3]})
+    return {"documents_tagged": n, "themes": prevalence, "tags": documents}
+
+
+def topic_model(cat: Catalogue) -> dict[str, Any]:
+    model = cat.get_json("topics") or {"method": "nmf", "topics": [], "documents": {}}
+    model.pop("corpus", None)
+    return model

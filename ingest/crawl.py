@@ -1,0 +1,213 @@
+"""The crawl stage: from each source's seed pages to every document they lead to.
+
+The frontier lives in the catalogue (``urls`` rows in state ``queued``), so a run killed at any
+point resumes where it stopped. Hosts are crawled in parallel, one request at a time per host
+(see :mod:`ingest.fetch`). Scope: HTML pages are followed only on the source's own site (the
+seed hosts plus its ``allow`` list), within ``max_depth`` hops, and beyond the first hop only
+along links that look like they lead to reviews (listing pages, pagination, publications);
+documents linked from an in-scope page are fetched wherever they live. A URL is fetched at
+most once a run; documents already stored are not fetched again, and HTML pages only once they
+are older than ``revisit_hours``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from ingest.blobs import BlobStore
+from ingest.catalogue import Catalogue
+from ingest.fetch import Fetcher, FetchResult
+from ingest.links import extract_links
+from ingest.settings import Settings
+from ingest.sources import Source
+from ingest.urls import host_of, in_prefixes, is_skippable, looks_like_document
+
+log = logging.getLogger(__name__)
+
+_PROMISING = re.compile(
+    r"review|\bscrs?\b|lcspr|\bcprs?\b|practice|serious|case|learning|lessons?|briefing|"
+    r"publication|reports?|archive|page[=/ ]?\d|\bnext\b|older|more|\d{4}",
+    re.I,
+)
+_DOCUMENT_TEXT = re.compile(
+    r"\b(pdf|docx?|download|report|review|summary|briefing|response|kb|mb)\b", re.I
+)
+_JUNK = re.compile(r"/(log-?in|log-?out|sign-?in|register|cart|basket|print)\b|[?&](q|search)=",
+                   re.I)
+
+
+def _is_html(content_type: str | None, body: bytes) -> bool:
+    head = body[:512].lstrip().lower()
+    if head.startswith(b"%pdf") or body[:4] == b"PK\x03\x04":
+        return False
+    if content_type and ("html" in content_type.lower() or "xhtml" in content_type.lower()):
+        return True
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+class Crawl:
+    """One crawl run over a list of sources."""
+
+    def __init__(self, cat: Catalogue, blobs: BlobStore, sources: list[Source],
+                 settings: Settings, *, transport: httpx.BaseTransport | None = None,
+                 progress: Callable[[Counter[str]], None] | None = None) -> None:
+        self.cat = cat
+        self.blobs = blobs
+        self.sources = {s.name: s for s in sources}
+        self.settings = settings
+        self.fetcher = Fetcher(settings, transport=transport)
+        self.progress = progress
+        self.stats: Counter[str] = Counter()
+        self.fetched_this_run: set[str] = set()
+        self.pages_per_source: Counter[str] = Counter()
+
+    # -- scope ----------------------------------------------------------------------------
+    def _site_prefixes(self, source: Source) -> list[str]:
+        return [host_of(u) for u in source.urls] + list(source.allow)
+
+    def _follow(self, source: Source, page_depth: int, url: str, text: str) -> bool:
+        if is_skippable(url) or _JUNK.search(url):
+            return False
+        on_site = in_prefixes(url, self._site_prefixes(source))
+        if not on_site:  # another host: only what looks like a document
+            return looks_like_document(url) or bool(_DOCUMENT_TEXT.search(text))
+        if looks_like_document(url):
+            return True
+        depth = page_depth + 1
+        if depth > self.settings.max_depth:
+            return False
+        return depth <= 1 or bool(_PROMISING.search(text) or _PROMISING.search(url))
+
+    # -- the run --------------------------------------------------------------------------
+    def _seed(self) -> None:
+        revisit_before = (
+            datetime.now(UTC) - timedelta(hours=self.settings.revisit_hours)
+        ).replace(microsecond=0).isoformat()
+        with self.cat.transaction():
+            for source in self.sources.values():
+                self.cat.upsert_source(source.name, source.url, source.nation, source.region,
+                                       {"urls": list(source.urls), "allow": list(source.allow)})
+                for url in source.urls:
+                    self.cat.enqueue(url, source.name, 0)
+            for url in self.cat.stale_pages(revisit_before):
+                self.cat.requeue(url)
+
+    def run(self) -> Counter[str]:
+        """Crawl until the frontier is empty; returns counted outcomes."""
+        self._seed()
+        queues: dict[str, deque[dict]] = {}
+        for row in self.cat.queued():
+            if row["source"] in self.sources:
+                queues.setdefault(host_of(row["url"]), deque()).append(row)
+        busy: set[str] = set()
+        futures: dict[Future[FetchResult], dict] = {}
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=self.settings.host_workers) as pool:
+            try:
+                while futures or any(queues.values()):
+                    for host, queue in queues.items():
+                        if len(futures) >= self.settings.host_workers:
+                            break
+                        if host in busy or not queue:
+                            continue
+                        row = queue.popleft()
+                        if row["url"] in self.fetched_this_run:
+                            continue
+                        self.fetched_this_run.add(row["url"])
+                        busy.add(host)
+                        fut = pool.submit(self.fetcher.fetch, row["url"], self._seen)
+                        futures[fut] = row | {"host": host}
+                    if not futures:
+                        continue
+                    done, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        row = futures.pop(fut)
+                        busy.discard(row["host"])
+                        for new in self._handle(row, fut.result()):
+                            queues.setdefault(host_of(new["url"]), deque()).append(new)
+                        if self.progress and sum(self.stats.values()) % 10 == 0:
+                            self.progress(self.stats)
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                raise
+            finally:
+                self.fetcher.close()
+        for name in self.sources:
+            self.cat.mark_source_crawled(name)
+        self.stats["requests"] = len(self.fetcher.requested)
+        log.info("crawl finished in %.1fs: %s", time.monotonic() - started, dict(self.stats))
+        if self.progress:
+            self.progress(self.stats)
+        return self.stats
+
+    def _seen(self, url: str) -> bool:
+        if url in self.fetched_this_run:
+            return True
+        row = self.cat.url_row(url)
+        return bool(row and row["state"] == "done" and row["kind"] == "document")
+
+    def _handle(self, row: dict, result: FetchResult) -> list[dict]:
+        """Record one fetch outcome; returns the new frontier rows it produced."""
+        url, source = row["url"], self.sources[row["source"]]
+        if result.outcome == "robots":
+            self.stats["skipped/robots"] += 1
+            self.cat.record_url(url, state="skipped", error=result.error)
+            return []
+        if result.outcome == "duplicate":
+            self.stats["skipped/duplicate"] += 1
+            self.cat.record_url(url, state="done", kind="redirect", final_url=result.final_url,
+                                status_code=result.status_code)
+            return []
+        if not result.ok:
+            self.stats[f"failed/{result.outcome}"] += 1
+            log.info("fetch failed %s: %s", url, result.error)
+            self.cat.record_url(url, state="failed", status_code=result.status_code,
+                                final_url=result.final_url, content_type=result.content_type,
+                                error=result.error)
+            return []
+        self.fetched_this_run.add(result.final_url)
+        html = _is_html(result.content_type, result.body)
+        kind = "page" if html else "document"
+        self.stats[f"fetched/{kind}"] += 1
+        new_rows: list[dict] = []
+        with self.cat.transaction():
+            sha = self.blobs.put(result.body)
+            self.cat.add_document(sha, result.final_url, source.name, result.content_type,
+                                  len(result.body), result.etag, result.last_modified)
+            self.cat.record_url(url, state="done", kind=kind, status_code=result.status_code,
+                                final_url=result.final_url, content_type=result.content_type,
+                                sha256=sha, size=len(result.body), etag=result.etag,
+                                last_modified=result.last_modified)
+            if result.final_url != url:
+                self.cat.enqueue(result.final_url, source.name, row["depth"])
+                self.cat.record_url(result.final_url, state="done", kind=kind,
+                                    status_code=result.status_code, final_url=result.final_url,
+                                    content_type=result.content_type, sha256=sha,
+                                    size=len(result.body))
+            if html and in_prefixes(result.final_url, self._site_prefixes(source)):
+                self.pages_per_source[source.name] += 1
+                if self.pages_per_source[source.name] <= self.settings.max_pages_per_source:
+                    new_rows = self._expand(result, row, source)
+        return new_rows
+
+    def _expand(self, result: FetchResult, row: dict, source: Source) -> list[dict]:
+        new_rows = []
+        for link in extract_links(result.body, result.final_url):
+            if link.url == result.final_url:
+                continue
+            self.cat.add_link(result.final_url, link.url, link.text, link.context)
+            if not self._follow(source, row["depth"], link.url, link.text):
+                continue
+            if self.cat.enqueue(link.url, source.name, row["depth"] + 1):
+                new_rows.append({"url": link.url, "source": source.name,
+                                 "depth": row["depth"] + 1})
+        return new_rows

@@ -1,0 +1,237 @@
+"""Polite HTTP fetching: robots.txt, per-host delay, retries with back-off, size cap, redirects.
+
+One :class:`Fetcher` is shared by a crawl. It never sends two requests to one host at once (a
+lock per host), waits ``delay`` seconds (or the host's robots Crawl-delay, if larger) between two
+requests to a host, retries 429/5xx and connection errors with exponential back-off and jitter
+(honouring Retry-After), follows redirects itself so that every hop is checked against
+robots.txt, and stops reading a body past the size cap.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+from protego import Protego
+
+from ingest.settings import Settings
+from ingest.urls import host_of, normalise_url
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """One HTTP response as read: status, headers and the (possibly capped) body."""
+
+    status_code: int
+    headers: httpx.Headers
+    body: bytes
+    too_large: bool = False
+
+    @property
+    def is_redirect(self) -> bool:
+        return self.status_code in (301, 302, 303, 307, 308)
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """The outcome of fetching one URL (after redirects and retries)."""
+
+    url: str
+    final_url: str
+    status_code: int | None
+    content_type: str | None
+    body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None  # set when no usable response was had
+    outcome: str = "ok"  # ok | http_error | robots | too_large | error | redirect_loop
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class Fetcher:
+    """Fetches URLs politely; thread-safe, one request at a time per host."""
+
+    def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 on_request: Callable[[str], None] | None = None) -> None:
+        self.settings = settings
+        self._sleep = sleep
+        self._on_request = on_request
+        self.client = httpx.Client(
+            headers={"User-Agent": settings.user_agent, "Accept": "*/*"},
+            timeout=httpx.Timeout(settings.timeout),
+            follow_redirects=False,
+            transport=transport,
+        )
+        self._lock = threading.Lock()
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._next_time: dict[str, float] = {}
+        self._robots: dict[str, Protego | None] = {}
+        self.host_delay: dict[str, float] = {}
+        self.requested: list[str] = []  # every URL a request was sent for, in order
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- politeness ---------------------------------------------------------------------
+    def _host_lock(self, host: str) -> threading.Lock:
+        with self._lock:
+            return self._host_locks.setdefault(host, threading.Lock())
+
+    def delay_for(self, host: str) -> float:
+        return max(self.settings.delay, self.host_delay.get(host, 0.0))
+
+    def _wait_turn(self, host: str) -> None:
+        wait = self._next_time.get(host, 0.0) - time.monotonic()
+        if wait > 0:
+            self._sleep(wait)
+
+    def _send(self, url: str) -> _Raw:
+        """One GET (streamed, capped) with the host's delay respected; caller holds host lock."""
+        host = host_of(url)
+        self._wait_turn(host)
+        with self._lock:
+            self.requested.append(url)
+        if self._on_request:
+            self._on_request(url)
+        try:
+            with self.client.stream("GET", url) as resp:
+                declared = resp.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > self.settings.max_bytes:
+                    return _Raw(resp.status_code, resp.headers, b"", too_large=True)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in resp.iter_bytes():
+                    size += len(chunk)
+                    if size > self.settings.max_bytes:
+                        return _Raw(resp.status_code, resp.headers, b"", too_large=True)
+                    chunks.append(chunk)
+                return _Raw(resp.status_code, resp.headers, b"".join(chunks))
+        finally:
+            self._next_time[host] = time.monotonic() + self.delay_for(host)
+
+    def _get_with_retries(self, url: str) -> _Raw | str:
+        """A response, or an error string after the retries are spent."""
+        attempt = 0
+        while True:
+            try:
+                resp = self._send(url)
+            except (httpx.TransportError, httpx.InvalidURL) as exc:
+                reason = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+                if attempt >= self.settings.retries or isinstance(exc, httpx.InvalidURL):
+                    return reason
+                backoff = self.settings.backoff * (2 ** attempt) * (0.5 + random.random())
+                log.info("retry %s in %.1fs after %s", url, backoff, reason)
+            else:
+                if resp.status_code not in RETRY_STATUS or attempt >= self.settings.retries:
+                    return resp
+                after = _retry_after_seconds(resp.headers.get("retry-after"))
+                if after is not None and after > self.settings.max_retry_after:
+                    return resp
+                backoff = after if after is not None else (
+                    self.settings.backoff * (2 ** attempt) * (0.5 + random.random())
+                )
+                log.info("retry %s in %.1fs after HTTP %s", url, backoff, resp.status_code)
+            attempt += 1
+            self._sleep(backoff)
+
+    # -- robots.txt ---------------------------------------------------------------------
+    def robots(self, url: str) -> Protego | None:
+        """The parsed robots.txt of ``url``'s host (None: everything allowed)."""
+        host = host_of(url)
+        if host in self._robots:
+            return self._robots[host]
+        scheme = url.split("://", 1)[0]
+        robots_url = f"{scheme}://{host}/robots.txt"
+        with self._host_lock(host):
+            if host in self._robots:
+                return self._robots[host]
+            result = self._get_with_retries(robots_url)
+            parsed: Protego | None = None
+            if isinstance(result, str):
+                log.warning("robots.txt of %s unreachable (%s): allowing all", host, result)
+            elif result.status_code >= 500:
+                # Convention (RFC 9309): server errors mean "assume complete disallow".
+                parsed = Protego.parse("User-agent: *\nDisallow: /\n")
+            elif result.status_code < 300:
+                parsed = Protego.parse(result.body.decode("utf-8", errors="replace"))
+                delay = parsed.crawl_delay(self.settings.user_agent)
+                if delay:
+                    self.host_delay[host] = float(delay)
+            self._robots[host] = parsed
+        return parsed
+
+    def allowed(self, url: str) -> bool:
+        rules = self.robots(url)
+        return rules is None or rules.can_fetch(url, self.settings.user_agent)
+
+    # -- the public call ----------------------------------------------------------------
+    def fetch(self, url: str, seen: Callable[[str], bool] | None = None) -> FetchResult:
+        """GET ``url`` following redirects (each hop checked against robots.txt).
+
+        ``seen(url)`` is asked before following a redirect: a target already fetched in this
+        run is not fetched again (the result then says ``redirect to a URL already fetched``).
+        """
+        current = url
+        for _ in range(self.settings.max_redirects + 1):
+            if not self.allowed(current):
+                return FetchResult(url, current, None, None, b"", error="disallowed by robots.txt",
+                                   outcome="robots")
+            with self._host_lock(host_of(current)):
+                result = self._get_with_retries(current)
+            if isinstance(result, str):
+                return FetchResult(url, current, None, None, b"", error=result, outcome="error")
+            resp = result
+            if resp.is_redirect and "location" in resp.headers:
+                target = normalise_url(resp.headers["location"], current)
+                if target is None:
+                    return FetchResult(url, current, resp.status_code, None, b"",
+                                       error="redirect to an unusable location",
+                                       outcome="http_error")
+                if seen is not None and target != url and seen(target):
+                    return FetchResult(url, target, resp.status_code, None, b"",
+                                       error="redirect to a URL already fetched",
+                                       outcome="duplicate")
+                current = target
+                continue
+            ctype = resp.headers.get("content-type")
+            common = dict(etag=resp.headers.get("etag"),
+                          last_modified=resp.headers.get("last-modified"))
+            if resp.too_large:
+                return FetchResult(url, current, resp.status_code, ctype, b"",
+                                   error=f"larger than {self.settings.max_bytes} bytes",
+                                   outcome="too_large", **common)
+            if resp.status_code >= 400:
+                return FetchResult(url, current, resp.status_code, ctype, b"",
+                                   error=f"HTTP {resp.status_code}", outcome="http_error",
+                                   **common)
+            return FetchResult(url, current, resp.status_code, ctype, resp.body, **common)
+        return FetchResult(url, current, None, None, b"",
+                           error=f"more than {self.settings.max_redirects} redirects",
+                           outcome="redirect_loop")

@@ -1,0 +1,141 @@
+"""Metadata of a document, each field with where it came from.
+
+Order of trust for the publication date: the report's own words ("Published: March 2017",
+"Date of publication"), then the listing page's date beside the link, then a month and year on
+the cover, then a date in the URL, then the PDF's creation date. Review type and the child's
+pseudonym come from the cover and title first, then from the body (the most frequent form).
+Board, nation and region come from the source registry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], 1)}
+_MONTH_RE = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+             r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_YEAR_RE = r"((?:19|20)\d\d)"
+PUBLISHED = re.compile(
+    r"(?:published|publication\s+date|date\s+of\s+publication|date\s+published|"
+    r"first\s+published|report\s+published)\s*(?:on|in)?\s*[:\-]?\s*"
+    r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?" + _MONTH_RE + r",?\s+" + _YEAR_RE,
+    re.I,
+)
+PUBLISHED_NUMERIC = re.compile(
+    r"(?:published|publication\s+date|date\s+of\s+publication)\s*[:\-]?\s*"
+    r"(\d{1,2})[/.](\d{1,2})[/.]" + _YEAR_RE, re.I)
+MONTH_YEAR = re.compile(r"\b" + _MONTH_RE + r"\s+" + _YEAR_RE + r"\b", re.I)
+URL_DATE = re.compile(r"/(20[0-3]\d)[/-](0[1-9]|1[0-2])(?:[/-]|$)|[/_-](20[0-3]\d)[/_.-]")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})")
+
+REVIEW_TYPES = [
+    ("LCSPR", re.compile(r"local\s+child\s+safeguarding\s+practice\s+review|\bLCSPR\b|"
+                         r"child\s+safeguarding\s+practice\s+review", re.I)),
+    ("CPR", re.compile(r"(concise|extended)?\s*child\s+practice\s+review|\bCPR\b", re.I)),
+    ("SCR", re.compile(r"serious\s+case\s+review|\bSCR\b", re.I)),
+]
+CHILD = re.compile(
+    r"\b((?:Child|Baby|Infant|Family|Young\s+Person|Sibling\s+Group)\s+[A-Z]{1,3}\d?"
+    r"|Children\s+[A-Z]{1,2}\d?(?:,\s*[A-Z]{1,2}\d?)*\s+and\s+[A-Z]{1,2}\d?)\b"
+)
+NAMED = re.compile(
+    r"(?:referred\s+to\s+as|known\s+as|called|named|pseudonym\s+of|will\s+be\s+called)\s+"
+    r"[\"'\u2018\u201c]?([A-Z][a-z]{2,15})[\"'\u2019\u201d]?"
+)
+_NOT_CHILD = {"Child A", "Child I"}  # too often words ("Child A and B" is still caught above)
+
+
+@dataclass(frozen=True)
+class Field:
+    value: object
+    source: str  # where it came from, e.g. "text: 'Published: March 2017'"
+
+
+def _month(name: str) -> int:
+    name = name.lower()[:3]
+    return next(i for m, i in MONTHS.items() if m.startswith(name))
+
+
+def publication_date(cover: str, text: str, link_contexts: list[str], url: str,
+                     pdf_created: str | None) -> tuple[Field | None, Field | None]:
+    """(year, month) fields, following the order of trust of this module's docstring."""
+    for where, hay in (("text", cover), ("text", text[:20000])):
+        m = PUBLISHED.search(hay)
+        if m:
+            return (Field(int(m.group(3)), f"{where}: {m.group(0)!r}"),
+                    Field(_month(m.group(2)), f"{where}: {m.group(0)!r}"))
+        m = PUBLISHED_NUMERIC.search(hay)
+        if m and 1 <= int(m.group(2)) <= 12:
+            return (Field(int(m.group(3)), f"{where}: {m.group(0)!r}"),
+                    Field(int(m.group(2)), f"{where}: {m.group(0)!r}"))
+    for ctx in link_contexts:
+        m = PUBLISHED.search(ctx) or MONTH_YEAR.search(ctx)
+        if m:
+            groups = [g for g in m.groups() if g]
+            year, month = int(groups[-1]), _month(groups[-2])
+            where = f"listing: {m.group(0)!r}"
+            return Field(year, where), Field(month, where)
+    dates = list(MONTH_YEAR.finditer(cover))
+    if dates:
+        last = dates[-1]
+        return (Field(int(last.group(2)), f"cover: {last.group(0)!r}"),
+                Field(_month(last.group(1)), f"cover: {last.group(0)!r}"))
+    m = URL_DATE.search(url)
+    if m:
+        if m.group(1):
+            return (Field(int(m.group(1)), f"url: {m.group(0)!r}"),
+                    Field(int(m.group(2)), f"url: {m.group(0)!r}"))
+        return Field(int(m.group(3)), f"url: {m.group(0)!r}"), None
+    if pdf_created:
+        m = ISO_DATE.match(pdf_created)
+        if m:
+            return (Field(int(m.group(1)), f"pdf metadata: CreationDate {pdf_created}"),
+                    Field(int(m.group(2)), f"pdf metadata: CreationDate {pdf_created}"))
+    return None, None
+
+
+def review_type(head: str, text: str, nation: str | None, year: int | None) -> Field:
+    """SCR, LCSPR, CPR or other: the cover decides, then the most named type in the text."""
+    for name, pattern in REVIEW_TYPES:
+        m = pattern.search(head)
+        if m:
+            return Field(name, f"cover: {m.group(0).strip()!r}")
+    counts = Counter({name: len(p.findall(text)) for name, p in REVIEW_TYPES})
+    best, n = counts.most_common(1)[0]
+    if n:
+        return Field(best, f"text: named {n} times")
+    if nation == "Wales":
+        return Field("CPR", "source nation Wales")
+    return Field("other", "no review type named")
+
+
+def child_pseudonym(head: str, text: str) -> Field | None:
+    """The child or family as the report names them ("Child T", "Baby Q", "Jayden")."""
+    m = CHILD.search(head)
+    if m and m.group(1) not in _NOT_CHILD:
+        return Field(_tidy(m.group(1)), f"cover: {m.group(1)!r}")
+    named = NAMED.search(head) or NAMED.search(text[:20000])
+    if named:
+        return Field(named.group(1), f"text: {named.group(0)!r}")
+    counts = Counter(_tidy(x) for x in CHILD.findall(text) if x not in _NOT_CHILD)
+    if counts:
+        best, n = counts.most_common(1)[0]
+        return Field(best, f"text: named {n} times")
+    return None
+
+
+def _tidy(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip()
+
+
+def title_of(meta_title: str, cover: str) -> str:
+    """A readable title: the document's own title unless it is a file name, else its first lines."""
+    if meta_title and not re.search(r"microsoft\s+word|\.docx?\b|\.pdf\b|^untitled", meta_title,
+                                    re.I):
+        return _tidy(meta_title)[:200]
+    lines = [ln.strip() for ln in cover.splitlines() if len(ln.strip()) > 3]
+    return _tidy(" ".join(lines[:3]))[:200] if lines else ""

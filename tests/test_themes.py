@@ -1,0 +1,49 @@
+"""The theme tagger: present themes found, denials, boilerplate, agencies and other people ignored."""
+
+from __future__ import annotations
+
+from analysis.taxonomy import CORE_THEMES, load_taxonomy
+from analysis.themes import tag_pages
+
+
+def present(text: str) -> set[str]:
+    return {t.theme for t in tag_pages([text]) if t.present}
+
+
+def test_taxonomy_has_core_themes_with_definitions() -> None:
+    themes = {t.id: t for t in load_taxonomy()}
+    assert set(CORE_THEMES) <= set(themes)
+    assert all(t.definition and t.label and t.group for t in themes.values())
+
+
+def test_present_theme_with_evidence_page() -> None:
+    tags = {t.theme: t for t in tag_pages(["Nothing here.", "Police were called after Mr K "
+                                           "punched Ms D. A MARAC referral followed."])}
+    da = tags["domestic_abuse"]
+    assert da.present and da.evidence[0]["page"] == 2
+
+
+def test_negated_mentions_do_not_count() -> None:
+    text = ("There was no evidence of domestic abuse in the household. Domestic violence was "
+            "not identified by any agency.")
+    assert "domestic_abuse" not in present(text)
+
+
+def test_boilerplate_sections_do_not_count() -> None:
+    text = ("Terms of reference\n\nThe criteria were met because abuse or neglect was suspected. "
+            "The review considered domestic abuse and neglect.\n\nGlossary\n\n"
+            "MARAC: multi-agency risk assessment conference. CSE: child sexual exploitation.")
+    assert not present(text) & {"domestic_abuse", "neglect", "exploitation"}
+
+
+def test_agency_names_do_not_count() -> None:
+    text = ("The drug and alcohol service attended the strategy meeting. "
+            "The domestic abuse service was invited but sent apologies.")
+    assert not present(text) & {"parental_substance_misuse", "domestic_abuse"}
+
+
+def test_carer_themes_need_a_carer() -> None:
+    assert "parental_mental_health" not in present(
+        "Child D was diagnosed with depression and anxiety at fourteen. Her own low mood worsened.")
+    assert "parental_mental_health" in present(
+        "Ms D had a long history of depression. Her mother was prescribed antidepressants.")
