@@ -136,8 +136,7 @@ class Crawl:
                         if self.progress and sum(self.stats.values()) % 10 == 0:
                             self.progress(self.stats)
             except BaseException:
-                for fut in futures:
-                    fut.cancel()
+                self._drain(futures)
                 raise
             finally:
                 self.fetcher.close()
@@ -148,6 +147,17 @@ class Crawl:
         if self.progress:
             self.progress(self.stats)
         return self.stats
+
+    def _drain(self, futures: dict[Future[FetchResult], dict]) -> None:
+        """On interruption: keep what in-flight requests already fetched, then stop."""
+        for fut in futures:
+            fut.cancel()
+        wait(list(futures))
+        for fut, row in futures.items():
+            if not fut.cancelled() and fut.exception() is None:
+                self._handle(row, fut.result())
+        log.warning("crawl interrupted: %d URLs still queued for the next run",
+                    len(self.cat.queued()))
 
     def _seen(self, url: str) -> bool:
         if url in self.fetched_this_run:

@@ -1,0 +1,325 @@
+"""The sample web: deterministic generation, a manifest that tells the truth, and a loopback
+server with the awkward behaviours of real board sites (503 once, redirects, dead links,
+robots.txt, extensionless documents, cross-host links)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import time
+import tomllib
+from collections import deque
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpx
+import pytest
+
+from sampleweb.generate import GENERATOR_VERSION, ensure, generate
+from sampleweb.passages import HELD_OUT, load_passages
+from sampleweb.serve import SampleWeb
+
+DOC_TYPES = {"full_report", "executive_summary", "briefing", "board_response",
+             "other_review_document", "not_review"}
+REVIEW_TYPES = {"SCR", "LCSPR", "CPR", "other"}
+STATUSES = {"ok", "encrypted", "failed", "needs_ocr"}
+DOC_KEYS = {"host", "path", "is_review", "board", "year", "month", "doc_type", "review_type",
+            "child", "case", "age_months", "gender", "outcome", "themes", "negated_themes",
+            "confuser_themes", "format", "pages", "title", "expected_status", "discoverable",
+            "robots_disallowed", "known_item"}
+
+
+def file_hashes(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def small_web(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    root = tmp_path_factory.mktemp("small-web")
+    return root, generate(root, seed=7, small=True)
+
+
+@pytest.fixture(scope="module")
+def served(small_web: tuple[Path, dict]):
+    root, manifest = small_web
+    with SampleWeb(root) as web, httpx.Client(timeout=10) as client:
+        yield web, manifest, client
+
+
+def test_same_seed_same_bytes(small_web: tuple[Path, dict], tmp_path: Path) -> None:
+    root, manifest = small_web
+    again = generate(tmp_path / "again", seed=7, small=True)
+    assert again == manifest
+    assert file_hashes(tmp_path / "again") == file_hashes(root)
+
+
+def test_other_seed_differs(small_web: tuple[Path, dict], tmp_path: Path) -> None:
+    other = generate(tmp_path / "other", seed=8, small=True)
+    assert other["seed"] == 8
+    assert [d["path"] for d in other["documents"]] != [
+        d["path"] for d in small_web[1]["documents"]]
+
+
+def test_ensure_reuses_and_regenerates(small_web: tuple[Path, dict], tmp_path: Path) -> None:
+    root, manifest = small_web
+    stamp = (root / "manifest.json").stat().st_mtime_ns
+    assert ensure(root, seed=7, small=True) == manifest
+    assert (root / "manifest.json").stat().st_mtime_ns == stamp
+    fresh = ensure(tmp_path / "fresh", seed=7, small=True)
+    assert fresh["generator_version"] == GENERATOR_VERSION and fresh["small"] is True
+
+
+def check_documents(manifest: dict) -> list[dict]:
+    docs = manifest["documents"]
+    assert len({(d["host"], d["path"]) for d in docs}) == len(docs)
+    board_names = {h["name"] for h in manifest["hosts"].values() if h["kind"] == "board"}
+    reviews = []
+    for d in docs:
+        assert set(d) >= DOC_KEYS, d["path"]
+        assert d["doc_type"] in DOC_TYPES and d["expected_status"] in STATUSES
+        assert d["board"] in board_names
+        assert d["host"] in manifest["hosts"]
+        assert (d["pages"] is None) == (d["format"] == "html")
+        if not d["is_review"]:
+            assert d["doc_type"] == "not_review" and d["review_type"] is None and d["kind"]
+            continue
+        reviews.append(d)
+        assert d["review_type"] in REVIEW_TYPES
+        assert 2011 <= d["year"] <= 2025 and 1 <= d["month"] <= 12
+        if d["review_type"] == "SCR":
+            assert d["year"] <= 2018
+        if d["review_type"] == "LCSPR":
+            assert d["year"] >= 2019
+        assert d["child"] and d["case"] and d["gender"] in ("female", "male")
+        assert d["outcome"] in ("death", "serious_harm") and d["age_months"] > 0
+        if d["expected_status"] == "ok":
+            phrase = d["known_item"]["phrase"]
+            assert 4 <= len(phrase.split()) <= 8
+            assert (d["known_item"]["page"] is None) == (d["format"] == "html")
+    return reviews
+
+
+def test_small_web_has_every_awkward_case(small_web: tuple[Path, dict]) -> None:
+    _, manifest = small_web
+    reviews = check_documents(manifest)
+    assert 17 <= len(reviews) <= 26
+    assert {"encrypted", "failed", "needs_ocr"} <= {d["expected_status"] for d in reviews}
+    assert any(d["format"] == "html" for d in reviews)
+    assert any(not d["is_review"] for d in manifest["documents"])
+    assert any(d["robots_disallowed"] for d in reviews)
+    assert any(not d["discoverable"] and not d["robots_disallowed"] for d in reviews)
+    assert any(d["host"] == "docstore" for d in reviews)
+    for key in ("redirect", "dead", "fail_once", "no_extension", "disallowed"):
+        assert manifest["special"][key], key
+
+
+def test_full_web(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    manifest = generate(tmp_path / "a", seed=7)
+    assert time.perf_counter() - started < 30
+    assert generate(tmp_path / "b", seed=7) == manifest
+    assert file_hashes(tmp_path / "a") == file_hashes(tmp_path / "b")
+    reviews = check_documents(manifest)
+    assert len(reviews) >= 120
+    boards = [k for k, h in manifest["hosts"].items() if h["kind"] == "board"]
+    assert len(boards) >= 8
+    assert {"England", "Wales"} <= {manifest["hosts"][b]["nation"] for b in boards}
+    assert {d["doc_type"] for d in manifest["documents"]} == DOC_TYPES
+    assert {d["review_type"] for d in reviews} == REVIEW_TYPES
+    kinds = {d["kind"] for d in manifest["documents"] if not d["is_review"]}
+    assert kinds == {"annual_report", "minutes", "leaflet", "newsletter", "training_flyer"}
+    nation = {manifest["hosts"][b]["name"]: manifest["hosts"][b]["nation"] for b in boards}
+    for d in reviews:
+        assert (d["review_type"] == "CPR") == (nation[d["board"]] == "Wales"), d["path"]
+    phrases = [d["known_item"]["phrase"] for d in reviews if d["known_item"]]
+    assert len(phrases) == len(set(phrases))
+
+
+def test_held_out_passages_never_used(small_web: tuple[Path, dict]) -> None:
+    root, _ = small_web
+    bank = load_passages()
+    texts = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.html"))
+    for theme in bank.themes.values():
+        assert len(theme.held_out) == min(HELD_OUT, len(theme.held_out))
+        for passage in theme.held_out:
+            # compare on a placeholder-free stretch of the passage
+            stretch = max(re.split(r"\{\w+\}", passage), key=len).strip()[:60]
+            assert len(stretch) < 20 or stretch not in texts
+
+
+def test_known_items_are_on_their_pages(small_web: tuple[Path, dict]) -> None:
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer
+
+    root, manifest = small_web
+    checked = 0
+    for d in manifest["documents"]:
+        if d["format"] != "pdf" or d["expected_status"] != "ok" or not d["known_item"]:
+            continue
+        data = (root / "hosts" / d["host"] / unquote(d["path"]).lstrip("/")).read_bytes()
+        pages = [" ".join("".join(e.get_text() for e in page if isinstance(e, LTTextContainer))
+                          .split()) for page in extract_pages(io.BytesIO(data))]
+        assert len(pages) == d["pages"]
+        found = [n for n, text in enumerate(pages, 1) if d["known_item"]["phrase"] in text]
+        assert found == [d["known_item"]["page"]], d["path"]
+        checked += 1
+    assert checked >= 10
+
+
+def test_broken_pdfs_are_broken(small_web: tuple[Path, dict]) -> None:
+    from pdfminer.high_level import extract_text
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    root, manifest = small_web
+    for d in manifest["documents"]:
+        path = root / "hosts" / d["host"] / unquote(d["path"]).lstrip("/")
+        if d["expected_status"] == "encrypted":
+            with pytest.raises(PDFPasswordIncorrect):
+                extract_text(str(path))
+        elif d["expected_status"] == "failed":
+            with pytest.raises(Exception):  # noqa: B017 - any parser error will do
+                extract_text(str(path))
+        elif d["expected_status"] == "needs_ocr":
+            assert extract_text(str(path)).strip() == ""
+
+
+def test_fail_once_then_ok(served) -> None:
+    web, manifest, http = served
+    entry = manifest["special"]["fail_once"][0]
+    url = web.base_urls[entry["host"]] + entry["path"]
+    first = http.get(url)
+    assert first.status_code == 503 and first.headers["retry-after"] == "1"
+    second = http.get(url)
+    assert second.status_code == 200 and "<html" in second.text
+
+
+def test_redirect_and_dead_link(served) -> None:
+    web, manifest, http = served
+    for entry in manifest["special"]["redirect"]:
+        base = web.base_urls[entry["host"]]
+        response = http.get(base + entry["from"])
+        assert response.status_code == entry["status"] == 301
+        assert response.headers["location"] == base + entry["to"]
+        assert http.get(base + entry["from"], follow_redirects=True).status_code == 200
+    dead = manifest["special"]["dead"][0]
+    response = http.get(web.base_urls[dead["host"]] + dead["path"])
+    assert response.status_code == 404 and "text/html" in response.headers["content-type"]
+
+
+def test_robots_and_hidden_files(served) -> None:
+    web, manifest, http = served
+    robots = http.get(web.base_urls["northmoor"] + "/robots.txt")
+    assert robots.status_code == 200 and robots.headers["content-type"].startswith("text/plain")
+    assert "Disallow: /archive/" in robots.text
+    for path in ("/_routes.json", "/_404.html", "/../manifest.json", "/%2e%2e/manifest.json"):
+        assert http.get(web.base_urls["northmoor"] + path).status_code == 404
+
+
+def test_extensionless_document(served) -> None:
+    web, manifest, http = served
+    for entry in manifest["special"]["no_extension"]:
+        response = http.get(web.base_urls[entry["host"]] + entry["path"])
+        assert response.status_code == 200
+        assert response.headers["content-type"] == entry["content_type"]
+        assert response.content.startswith(b"%PDF")
+    head = http.head(web.base_urls[entry["host"]] + entry["path"])
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(response.content)
+
+
+def test_cross_host_links_are_filled_in(served) -> None:
+    web, manifest, http = served
+    page = http.get(web.base_urls["fenwickvale"] + manifest["hosts"]["fenwickvale"]["seed_path"])
+    assert "{{host:" not in page.text
+    assert web.base_urls["docstore"] + "/documents/" in page.text
+    assert int(page.headers["content-length"]) == len(page.content)
+    partners = http.get(web.base_urls["northmoor"] + "/partners").text
+    assert web.base_urls["glanmorfa"] + "/" in partners
+
+
+def test_every_document_is_served(served) -> None:
+    web, manifest, http = served
+    for d in manifest["documents"]:
+        response = http.get(web.base_urls[d["host"]] + d["path"])
+        assert response.status_code == 200, d["path"]
+        if d["format"] == "html":
+            assert response.headers["content-type"].startswith("text/html")
+        else:
+            assert response.content.startswith(b"%PDF")
+
+
+def test_sources_file(served, tmp_path: Path) -> None:
+    web, manifest, http = served
+    web.write_sources(tmp_path / "sources.toml")
+    sources = tomllib.loads((tmp_path / "sources.toml").read_text())["source"]
+    by_name = {s["name"]: s for s in sources}
+    assert len(sources) == 3
+    fenwick = by_name["Fenwick Vale Safeguarding Children Partnership"]
+    assert fenwick["url"] == web.base_urls["fenwickvale"] + manifest["hosts"]["fenwickvale"][
+        "seed_path"]
+    assert fenwick["allow"] == [web.base_urls["docstore"] + "/"]
+    assert by_name["Glanmorfa Regional Safeguarding Board"]["nation"] == "Wales"
+
+
+def polite_crawl(web: SampleWeb, manifest: dict, http: httpx.Client) -> set[tuple[str, str]]:
+    """A minimal polite crawler: robots prefixes, same host plus allowed hosts, 503 retry."""
+    port_to_host = {urlsplit(u).netloc: k for k, u in web.base_urls.items()}
+    disallow: dict[str, list[str]] = {}
+    for key, base in web.base_urls.items():
+        text = http.get(base + "/robots.txt").text
+        block = text.split("User-agent: BadBot")[0]
+        disallow[key] = re.findall(r"^Disallow: (\S+)", block, flags=re.M)
+    found: set[tuple[str, str]] = set()
+    for key, host in manifest["hosts"].items():
+        if host["kind"] != "board":
+            continue
+        allowed = {key, *host["allow"]}
+        queue, seen = deque([web.base_urls[key] + host["seed_path"]]), set()
+        while queue:
+            url = queue.popleft()
+            parts = urlsplit(url)
+            owner = port_to_host[parts.netloc]
+            if url in seen or owner not in allowed:
+                continue
+            seen.add(url)
+            if any(unquote(parts.path).startswith(rule) for rule in disallow[owner]):
+                continue
+            response = http.get(url)
+            if response.status_code == 503:
+                time.sleep(float(response.headers["retry-after"]) / 10)
+                response = http.get(url)
+            if response.status_code in (301, 302):
+                queue.append(urljoin(url, response.headers["location"]))
+                continue
+            if response.status_code != 200:
+                continue
+            found.add((owner, parts.path + (f"?{parts.query}" if parts.query else "")))
+            if response.headers["content-type"].startswith("text/html") and owner == key:
+                for href in re.findall(r'href="([^"#]+)', response.text):
+                    if href.startswith(("mailto:", "tel:")):
+                        continue
+                    target = urljoin(url, href.replace("&amp;", "&"))
+                    if urlsplit(target).netloc in port_to_host:
+                        queue.append(target)
+    return found
+
+
+def test_polite_crawl_finds_exactly_the_discoverable_documents(small_web, tmp_path) -> None:
+    root, manifest = small_web
+    # a fresh server, so that the fail-once page fails for this crawl too
+    with SampleWeb(root) as web, httpx.Client(timeout=10) as http:
+        found = polite_crawl(web, manifest, http)
+        requested = set(web.request_log)
+    found_paths = {(h, p.split("?")[0]) for h, p in found}
+    for d in manifest["documents"]:
+        assert ((d["host"], d["path"]) in found_paths) == d["discoverable"], d["path"]
+    for entry in manifest["special"]["disallowed"]:
+        assert (entry["host"], entry["path"]) not in requested
+    for d in manifest["documents"]:
+        if d["robots_disallowed"]:
+            assert (d["host"], d["path"]) not in requested
+    assert any(p == manifest["special"]["fail_once"][0]["path"] for _, p in requested)
+    assert json.loads((root / "manifest.json").read_text()) == manifest
