@@ -43,7 +43,8 @@ def test_retry_after_then_success() -> None:
         calls["n"] += 1
         if calls["n"] == 1:
             return httpx.Response(503, headers={"Retry-After": "3"})
-        return httpx.Response(200, content=b"%PDF-1.4 ...", headers={"content-type": "application/pdf"})
+        return httpx.Response(200, content=b"%PDF-1.4 ...",
+                              headers={"content-type": "application/pdf"})
 
     f, slept = make(handler)
     result = f.fetch("http://b.test/doc")

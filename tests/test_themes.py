@@ -1,4 +1,4 @@
-"""The theme tagger: present themes found, denials, boilerplate, agencies and other people ignored."""
+"""The theme tagger: themes found; denials, boilerplate, agencies, other people ignored."""
 
 from __future__ import annotations
 
