@@ -36,7 +36,9 @@ def _compile(theme_id: str, patterns: list[str]) -> tuple[re.Pattern[str], ...]:
     out = []
     for p in patterns:
         try:
-            out.append(re.compile(p, re.I))
+            # A leading word boundary: 'rent' must not match "different", nor 'crib' "described";
+            # no trailing one, so stems such as 'psychiatri' still match "psychiatrist".
+            out.append(re.compile(rf"\b(?:{p})", re.I))
         except re.error as exc:
             raise ConfigError(f"taxonomy: theme {theme_id}: bad pattern {p!r}: {exc}") from exc
     return tuple(out)

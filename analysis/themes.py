@@ -55,7 +55,7 @@ _NEG_BEFORE = re.compile(
     re.I,
 )
 _NEG_AFTER = re.compile(
-    r"^[^.;]{0,40}\b((was|were|had|has|have)\s+(not|never|been\s+ruled\s+out)|"
+    r"^[^.;]{0,40}\b((was|were|had|has|have)\s+(\w+\s+)?(not|never|been\s+ruled\s+out)|"
     r"(was|were)\s+(unfounded|unsubstantiated|excluded|discounted)|did\s+not\s+(feature|arise))",
     re.I,
 )

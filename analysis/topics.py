@@ -10,6 +10,7 @@ its top terms and reports the documents that weigh most on it. Issue-level refin
 from __future__ import annotations
 
 import logging
+import warnings
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -28,6 +29,7 @@ def fit_topics(units: Sequence[tuple[str, str]], n_topics: int = 10, n_terms: in
                seed: int = 0) -> dict:
     """Fit NMF on (doc_id, text) units; returns topics with terms and their top documents."""
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     if len(units) < 4:
@@ -41,8 +43,12 @@ def fit_topics(units: Sequence[tuple[str, str]], n_topics: int = 10, n_terms: in
     matrix = vectorizer.fit_transform([text for _, text in units])
     if matrix.shape[1] < k:
         return {"method": "nmf", "topics": [], "documents": {}}
-    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400)
-    weights = model.fit_transform(matrix)
+    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        weights = model.fit_transform(matrix)
+    if caught:  # a not-quite-converged NMF is still a usable model: say so, do not fail
+        log.info("topics: NMF stopped after %d iterations before converging", model.n_iter_)
     terms = vectorizer.get_feature_names_out()
     doc_weights: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for (doc_id, _), row in zip(units, weights, strict=True):

@@ -24,6 +24,7 @@ def _progress(stage: str, message: str) -> None:
 
 def run_demo(data: Path, port: int = 8501, open_app: bool = True, small: bool = False) -> int:
     from sampleweb.generate import ensure
+    from sampleweb.loopback import LoopbackOnlyTransport
     from sampleweb.serve import SampleWeb
 
     data = Path(data)
@@ -39,7 +40,8 @@ def run_demo(data: Path, port: int = 8501, open_app: bool = True, small: bool = 
         web.write_sources(sources)
         record_sample_web(data, root, web.base_urls)
         settings = Settings.from_env().with_overrides(data=data, delay=DEMO_DELAY)
-        result = pipeline.build(data, sources, settings, _progress)
+        result = pipeline.build(data, sources, settings, _progress,
+                                transport=LoopbackOnlyTransport())
         for stage, counts in result.items():
             print(f"{stage}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
         print(f"built {data} in {time.monotonic() - started:.0f}s")

@@ -204,6 +204,11 @@ class Catalogue:
         )
         return [dict(r) for r in rows]
 
+    def stored_document_urls(self) -> set[str]:
+        """URLs whose document is already stored (never refetched by a crawl)."""
+        rows = self.db.execute("SELECT url FROM urls WHERE state='done' AND kind='document'")
+        return {r[0] for r in rows}
+
     def stale_pages(self, before: str) -> list[str]:
         """HTML pages last fetched before ``before`` (ISO time): due for a revisit."""
         rows = self.db.execute(
@@ -250,6 +255,12 @@ class Catalogue:
     def links_from(self, url: str) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM links WHERE from_url=? ORDER BY to_url", (url,))
         return [dict(r) for r in rows]
+
+    def document_links_from(self, url: str) -> int:
+        """How many fetched documents (not pages) a page links to: listings link to many."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM links l JOIN urls u ON u.url = l.to_url "
+            "WHERE l.from_url = ? AND u.kind = 'document'", (url,)).fetchone()[0]
 
     def url_counts(self) -> dict[str, int]:
         rows = self.db.execute("SELECT state, COUNT(*) FROM urls GROUP BY state")

@@ -46,7 +46,8 @@ DOC_KINDS = {
 NOT_REVIEW = re.compile(
     r"annual\s+report|yearly\s+report|business\s+plan|strategic\s+plan|\bstrategy\b|"
     r"minutes\s+of|\bminutes\b|\bagenda\b|newsletter|bulletin|leaflet|factsheet|"
-    r"\bflyer\b|training\s+(course|programme|calendar|offer|event)|course\s+(details|outline)|"
+    r"\bflyer\b|\btraining\b|course\s+(details|outline)|advice\s+(for|to)\s+|guide\s+for\s+|"
+    r"\btoolkit\b|\bprotocol\b|\bhandbook\b|"
     r"book\s+your\s+place|booking|\bpolicy\b|\bprocedures?\b|guidance\s+for|"
     r"information\s+for\s+(parents|professionals|families)|safe\s+sleep\s+advice|"
     r"terms\s+of\s+reference\s+of\s+the\s+(board|partnership)|job\s+description|vacancy|"
@@ -62,6 +63,9 @@ REPORT_SECTIONS = re.compile(
 )
 
 
+_TITLE_CHARS = 160  # what a document says it is sits in its title and first lines
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What is known about a document before deciding."""
@@ -74,7 +78,7 @@ class Evidence:
     link_contexts: tuple[str, ...]  # listing headings/rows around those links
     words: int
     paged: bool  # PDF/DOCX (True) or a web page (False)
-    link_count: int = 0  # for web pages: links in the main content
+    link_count: int = 0  # for web pages: how many fetched documents the page links to
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ def classify(ev: Evidence) -> Decision:
     if cover_kind and cover_kind != "full_report":
         score += 1
         why.append(f"cover names a review document kind ({cover_kind})")
-    negative = NOT_REVIEW.search(head)
+    negative = NOT_REVIEW.search(f"{title}\n{ev.cover[:_TITLE_CHARS]}")
     if negative:
         score -= 5
         why.append(f"cover says {negative.group(0)!r}")
@@ -137,11 +141,11 @@ def classify(ev: Evidence) -> Decision:
         why.append("cover names a child or family pseudonym")
     if not ev.paged:
         if ev.words < 250:
-            score -= 3
+            score -= 4
             why.append(f"a short web page ({ev.words} words)")
-        if ev.link_count > max(8, ev.words // 40):
+        if ev.link_count >= 3:
             score -= 3
-            why.append(f"a listing page ({ev.link_count} links)")
+            why.append(f"a listing page (links to {ev.link_count} documents)")
     kind = _doc_kind(head, links, ev.url.rsplit("/", 1)[-1].replace("-", " ")) or "full_report"
     is_review = score >= 3
     return Decision(is_review, kind if is_review else "not_review",

@@ -37,9 +37,8 @@ _PROMISING = re.compile(
     r"publication|reports?|archive|page[=/ ]?\d|\bnext\b|older|more|\d{4}",
     re.I,
 )
-_DOCUMENT_TEXT = re.compile(
-    r"\b(pdf|docx?|download|report|review|summary|briefing|response|kb|mb)\b", re.I
-)
+# Off-site links are fetched only when they look like a file: by extension, or by link text.
+_DOCUMENT_TEXT = re.compile(r"\b(pdf|docx?|download|kb|mb|file)\b", re.I)
 _JUNK = re.compile(r"/(log-?in|log-?out|sign-?in|register|cart|basket|print)\b|[?&](q|search)=",
                    re.I)
 
@@ -68,6 +67,7 @@ class Crawl:
         self.stats: Counter[str] = Counter()
         self.fetched_this_run: set[str] = set()
         self.pages_per_source: Counter[str] = Counter()
+        self.stored_documents: set[str] = set()
 
     # -- scope ----------------------------------------------------------------------------
     def _site_prefixes(self, source: Source) -> list[str]:
@@ -103,6 +103,7 @@ class Crawl:
     def run(self) -> Counter[str]:
         """Crawl until the frontier is empty; returns counted outcomes."""
         self._seed()
+        self.stored_documents = self.cat.stored_document_urls()
         queues: dict[str, deque[dict]] = {}
         for row in self.cat.queued():
             if row["source"] in self.sources:
@@ -160,10 +161,8 @@ class Crawl:
                     len(self.cat.queued()))
 
     def _seen(self, url: str) -> bool:
-        if url in self.fetched_this_run:
-            return True
-        row = self.cat.url_row(url)
-        return bool(row and row["state"] == "done" and row["kind"] == "document")
+        """Called from fetch threads: answers from memory only (the catalogue is not shared)."""
+        return url in self.fetched_this_run or url in self.stored_documents
 
     def _handle(self, row: dict, result: FetchResult) -> list[dict]:
         """Record one fetch outcome; returns the new frontier rows it produced."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -29,7 +30,7 @@ PUBLISHED_NUMERIC = re.compile(
     r"(?:published|publication\s+date|date\s+of\s+publication)\s*[:\-]?\s*"
     r"(\d{1,2})[/.](\d{1,2})[/.]" + _YEAR_RE, re.I)
 MONTH_YEAR = re.compile(r"\b" + _MONTH_RE + r"\s+" + _YEAR_RE + r"\b", re.I)
-URL_DATE = re.compile(r"/(20[0-3]\d)[/-](0[1-9]|1[0-2])(?:[/-]|$)|[/_-](20[0-3]\d)[/_.-]")
+URL_DATE = re.compile(r"/(20[0-3]\d)[/-](0[1-9]|1[0-2])(?:[/-]|$)|[/_\s-](20[0-3]\d)[/_.\s-]")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})")
 
 REVIEW_TYPES = [
@@ -47,6 +48,24 @@ NAMED = re.compile(
     r"[\"'\u2018\u201c]?([A-Z][a-z]{2,15})[\"'\u2019\u201d]?"
 )
 _NOT_CHILD = {"Child A", "Child I"}  # too often words ("Child A and B" is still caught above)
+# A first-name pseudonym right after the review's name: "SCR Harvey", "review of Leo".
+NAME_AFTER_REVIEW = re.compile(
+    r"\b(?:SCR|LCSPR|CSPR|CPR|[Rr]eview(?:\s+(?:of|into|concerning|relating\s+to|for))?|"
+    r"[Bb]riefing(?:\s+(?:on|for))?)\s*[:\-\u2013]?\s+([A-Z][a-z]{2,15})\b"
+)
+URL_NAME = re.compile(r"(?:^|[\s/_-])(?:scr|lcspr|cspr|cpr)[\s_-]+([a-z]{3,15})(?=[\s_.-]|$)",
+                      re.I)
+_NOT_NAMES = frozenset({
+    "action", "and", "appendix", "april", "august", "baby", "background", "board", "board's",
+    "brief", "briefing", "case", "child", "children", "concise", "december", "document",
+    "executive", "extended", "family", "february", "final", "findings", "for", "full", "how",
+    "in", "into", "introduction", "january", "july", "june", "key", "learning", "local",
+    "march", "may", "methodology", "minute", "national", "november", "october", "of",
+    "overview", "panel", "partnership", "partnership's", "person", "plan", "practice",
+    "process", "published", "rapid", "recommendations", "report", "response", "review",
+    "safeguarding", "september", "serious", "seven", "summary", "team", "terms", "that", "the",
+    "this", "was", "what", "why", "young",
+})
 
 
 @dataclass(frozen=True)
@@ -84,7 +103,7 @@ def publication_date(cover: str, text: str, link_contexts: list[str], url: str,
         last = dates[-1]
         return (Field(int(last.group(2)), f"cover: {last.group(0)!r}"),
                 Field(_month(last.group(1)), f"cover: {last.group(0)!r}"))
-    m = URL_DATE.search(url)
+    m = URL_DATE.search(unquote(url))
     if m:
         if m.group(1):
             return (Field(int(m.group(1)), f"url: {m.group(0)!r}"),
@@ -118,6 +137,9 @@ def child_pseudonym(head: str, text: str) -> Field | None:
     m = CHILD.search(head)
     if m and m.group(1) not in _NOT_CHILD:
         return Field(_tidy(m.group(1)), f"cover: {m.group(1)!r}")
+    for m in NAME_AFTER_REVIEW.finditer(head):
+        if m.group(1).lower() not in _NOT_NAMES:
+            return Field(m.group(1), f"cover: {m.group(0)!r}")
     named = NAMED.search(head) or NAMED.search(text[:20000])
     if named:
         return Field(named.group(1), f"text: {named.group(0)!r}")
@@ -125,6 +147,18 @@ def child_pseudonym(head: str, text: str) -> Field | None:
     if counts:
         best, n = counts.most_common(1)[0]
         return Field(best, f"text: named {n} times")
+    return None
+
+
+def child_from_url(url: str) -> Field | None:
+    """A first-name pseudonym in a document's file name ("lcspr-zara-board-response.pdf")."""
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    m = CHILD.search(name)
+    if m and m.group(1) not in _NOT_CHILD:
+        return Field(_tidy(m.group(1)), f"url: {name!r}")
+    m = URL_NAME.search(name)
+    if m and m.group(1).lower() not in _NOT_NAMES and re.search("[aeiouy]", m.group(1), re.I):
+        return Field(m.group(1).capitalize(), f"url: {name!r}")
     return None
 
 

@@ -16,7 +16,13 @@ from ingest.blobs import BlobStore
 from ingest.catalogue import Catalogue
 from ingest.classify import Evidence, classify
 from ingest.extract import extract_many
-from ingest.metadata import child_pseudonym, publication_date, review_type, title_of
+from ingest.metadata import (
+    child_from_url,
+    child_pseudonym,
+    publication_date,
+    review_type,
+    title_of,
+)
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,14 +80,15 @@ def describe(cat: Catalogue, doc: dict, sources: dict[str, dict]) -> tuple[dict,
         link_contexts=tuple(lk["context"] or "" for lk in links),
         words=len(text.split()),
         paged=bool(ex["paged"]),
-        link_count=sum(1 for lk in cat.links_from(doc["url"])
-                       if lk["to_url"].lower().endswith((".pdf", ".docx", ".doc"))),
+        link_count=cat.document_links_from(doc["url"]),
     )
-    if ex["status"] != "ok" and not texts:
+    if ex["status"] != "ok" and not text.strip():
         # Nothing to read: judge by how it was linked (a review PDF that failed stays visible).
-        ev = Evidence(**{**ev.__dict__, "cover": " ".join(ev.link_texts)[:_COVER_CHARS],
-                         "paged": True})
+        url_words = doc["url"].rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
+        described = " | ".join([*ev.link_texts, *ev.link_contexts, url_words])
+        ev = Evidence(**{**ev.__dict__, "cover": described[:_COVER_CHARS], "paged": True})
     decision = classify(ev)
+    cover = ev.cover
     prov: dict[str, str] = {"is_review": decision.reason}
     fields: dict = {"is_review": decision.is_review, "reason": decision.reason,
                     "doc_type": decision.doc_type}
@@ -104,7 +111,8 @@ def describe(cat: Catalogue, doc: dict, sources: dict[str, dict]) -> tuple[dict,
     prov["review_type"] = rtype.source
     child = child_pseudonym(f"{meta_title}\n{cover}", text)
     if child is None and links:
-        child = child_pseudonym(" ".join(ev.link_contexts + ev.link_texts), "")
+        child = child_pseudonym(" | ".join(ev.link_texts + ev.link_contexts), "")
+    child = child or child_from_url(doc["url"])
     fields["child"] = child.value if child else None
     if child:
         prov["child"] = child.source
