@@ -32,7 +32,8 @@ DOC_KINDS = {
     ),
     "board_response": re.compile(
         r"(board|partnership|partners|panel|committee)'?s?\s+response|response\s+(of|from)\s+the\s+"
-        r"\w+|response\s+to\s+the\s+(findings|recommendations|review)|management\s+response",
+        r"\w+|response\s+to\s+the\s+([\w-]+\s+){0,4}(findings|recommendations|review|report)|"
+        r"management\s+response|^\W*[A-Z]{2,8}\s+response\b",
         re.I,
     ),
     "other_review_document": re.compile(

@@ -14,7 +14,10 @@ from bs4 import BeautifulSoup, Tag
 
 from ingest.urls import normalise_url
 
-_BLOCKS = ("li", "tr", "p", "dd", "dt", "td", "article", "section", "div")
+# The row, item or paragraph a link sits in (a table row rather than its cell: the row holds the
+# case name and date), and the containers whose preceding paragraph often carries the date.
+_BLOCKS = ("li", "tr", "p", "dd", "dt", "article", "section", "div")
+_CONTAINERS = ("ul", "ol", "table", "dl")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _WS = re.compile(r"\s+")
 
@@ -44,6 +47,10 @@ def _context(a: Tag) -> str:
             prev = a.find_previous(string=True)
             if prev:
                 parts.append(_clean(str(prev), 200))
+    container = a.find_parent(_CONTAINERS)
+    intro = container.find_previous_sibling("p") if container is not None else None
+    if intro is not None and (heading is None or heading in intro.find_all_previous(_HEADINGS)):
+        parts.append(_clean(intro.get_text(" "), 200))  # "The documents below were published..."
     return " | ".join(p for p in parts if p)
 
 

@@ -29,6 +29,7 @@ PUBLISHED = re.compile(
 PUBLISHED_NUMERIC = re.compile(
     r"(?:published|publication\s+date|date\s+of\s+publication)\s*[:\-]?\s*"
     r"(\d{1,2})[/.](\d{1,2})[/.]" + _YEAR_RE, re.I)
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)\b")
 MONTH_YEAR = re.compile(r"\b" + _MONTH_RE + r"\s+" + _YEAR_RE + r"\b", re.I)
 URL_DATE = re.compile(r"/(20[0-3]\d)[/-](0[1-9]|1[0-2])(?:[/-]|$)|[/_\s-](20[0-3]\d)[/_.\s-]")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})")
@@ -38,6 +39,8 @@ REVIEW_TYPES = [
                          r"child\s+safeguarding\s+practice\s+review", re.I)),
     ("CPR", re.compile(r"(concise|extended)?\s*child\s+practice\s+review|\bCPR\b", re.I)),
     ("SCR", re.compile(r"serious\s+case\s+review|\bSCR\b", re.I)),
+    ("other", re.compile(r"(local\s+)?learning\s+review|\bLLR\b|thematic\s+review|"
+                         r"multi-agency\s+(case\s+)?review|significant\s+incident", re.I)),
 ]
 CHILD = re.compile(
     r"\b((?:Child|Baby|Infant|Family|Young\s+Person|Sibling\s+Group)\s+[A-Z]{1,3}\d?"
@@ -47,15 +50,17 @@ NAMED = re.compile(
     r"(?:referred\s+to\s+as|known\s+as|called|named|pseudonym\s+of|will\s+be\s+called)\s+"
     r"[\"'\u2018\u201c]?([A-Z][a-z]{2,15})[\"'\u2019\u201d]?"
 )
-_NOT_CHILD = {"Child A", "Child I"}  # too often words ("Child A and B" is still caught above)
+_NOT_CHILD = {"Child I"}  # "Child I" is more often a Roman numeral or a word than a pseudonym
 # A first-name pseudonym right after the review's name: "SCR Harvey", "review of Leo".
 NAME_AFTER_REVIEW = re.compile(
     r"\b(?:SCR|LCSPR|CSPR|CPR|[Rr]eview(?:\s+(?:of|into|concerning|relating\s+to|for))?|"
     r"[Bb]riefing(?:\s+(?:on|for))?)\s*[:\-\u2013]?\s+([A-Z][a-z]{2,15})\b"
 )
-URL_NAME = re.compile(r"(?:^|[\s/_-])(?:scr|lcspr|cspr|cpr)[\s_-]+([a-z]{3,15})(?=[\s_.-]|$)",
-                      re.I)
+# "lcspr-zara-board-response"; not "cpr-grsb-2-2020" (a board's acronym and a review number).
+URL_NAME = re.compile(
+    r"(?:^|[\s/_-])(?:scr|lcspr|cspr|cpr)[\s_-]+([a-z]{3,15})(?=[\s_.-](?!\d)|\.\w+$|$)", re.I)
 _NOT_NAMES = frozenset({
+    "operation", "project", "programme",
     "action", "and", "appendix", "april", "august", "baby", "background", "board", "board's",
     "brief", "briefing", "case", "child", "children", "concise", "december", "document",
     "executive", "extended", "family", "february", "final", "findings", "for", "full", "how",
@@ -98,6 +103,10 @@ def publication_date(cover: str, text: str, link_contexts: list[str], url: str,
             year, month = int(groups[-1]), _month(groups[-2])
             where = f"listing: {m.group(0)!r}"
             return Field(year, where), Field(month, where)
+        m = NUMERIC_DATE.search(ctx)  # a table cell "12/03/2017" (UK order: day first)
+        if m and 1 <= int(m.group(2)) <= 12:
+            where = f"listing: {m.group(0)!r}"
+            return Field(int(m.group(3)), where), Field(int(m.group(2)), where)
     dates = list(MONTH_YEAR.finditer(cover))
     if dates:
         last = dates[-1]
@@ -123,7 +132,7 @@ def review_type(head: str, text: str, nation: str | None, year: int | None) -> F
         m = pattern.search(head)
         if m:
             return Field(name, f"cover: {m.group(0).strip()!r}")
-    counts = Counter({name: len(p.findall(text)) for name, p in REVIEW_TYPES})
+    counts = Counter({name: len(p.findall(text)) for name, p in REVIEW_TYPES if name != "other"})
     best, n = counts.most_common(1)[0]
     if n:
         return Field(best, f"text: named {n} times")
@@ -140,9 +149,9 @@ def child_pseudonym(head: str, text: str) -> Field | None:
     for m in NAME_AFTER_REVIEW.finditer(head):
         if m.group(1).lower() not in _NOT_NAMES:
             return Field(m.group(1), f"cover: {m.group(0)!r}")
-    named = NAMED.search(head) or NAMED.search(text[:20000])
-    if named:
-        return Field(named.group(1), f"text: {named.group(0)!r}")
+    for named in [*NAMED.finditer(head), *NAMED.finditer(text[:20000])]:
+        if named.group(1).lower() not in _NOT_NAMES:
+            return Field(named.group(1), f"text: {named.group(0)!r}")
     counts = Counter(_tidy(x) for x in CHILD.findall(text) if x not in _NOT_CHILD)
     if counts:
         best, n = counts.most_common(1)[0]
