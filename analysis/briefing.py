@@ -140,34 +140,29 @@ def render_pdf(b: Briefing, path: Path) -> None:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 9, _latin1(b.title))
-    pdf.set_font("Helvetica", "I", 10)
-    pdf.multi_cell(0, 6, _latin1(b.scope))
-    pdf.set_font("Helvetica", "", 11)
-    pdf.multi_cell(0, 6, _latin1(b.definition))
 
-    def heading(text: str) -> None:
-        pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 13)
-        pdf.multi_cell(0, 8, _latin1(text))
-        pdf.set_font("Helvetica", "", 10)
+    def para(text: str, size: float, style: str = "", height: float = 5.5) -> None:
+        pdf.set_font("Helvetica", style, size)
+        pdf.multi_cell(0, height, _latin1(text), new_x="LMARGIN", new_y="NEXT")
 
-    heading("Themes that recur alongside it")
+    para(b.title, 18, "B", 9)
+    para(b.scope, 10, "I")
+    para(b.definition, 11)
+    pdf.ln(3)
+    para("Themes that recur alongside it", 13, "B", 8)
     for label, n in b.cooccurring:
-        pdf.multi_cell(0, 6, _latin1(f"- {label}: {n} reviews"))
-    heading("What the reviews say")
+        para(f"- {label}: {n} reviews", 10)
+    pdf.ln(3)
+    para("What the reviews say", 13, "B", 8)
     for q in b.quotes:
-        pdf.set_font("Helvetica", "I", 10)
-        pdf.multi_cell(0, 5, _latin1(f'"{q["text"]}"'))
-        pdf.set_font("Helvetica", "", 9)
-        pdf.multi_cell(0, 5, _latin1(f"({_cite(q)})"))
+        para(f'"{q["text"]}"', 10, "I")
+        para(f"({_cite(q)})", 9)
         pdf.ln(2)
-    heading("Case reviews referenced")
+    pdf.ln(3)
+    para("Case reviews referenced", 13, "B", 8)
     for r in b.references:
-        pdf.multi_cell(0, 5, _latin1(f"- {r['board']}: {r['child'] or 'review'}, "
-                                     f"{r['year'] or 'n.d.'}, {r['doc_type'].replace('_', ' ')}. "
-                                     f"{r['url']}"))
+        para(f"- {r['board']}: {r['child'] or 'review'}, {r['year'] or 'n.d.'}, "
+             f"{r['doc_type'].replace('_', ' ')}. {r['url']}", 9)
     pdf.output(str(path))
 
 

@@ -180,8 +180,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from app.evaluate import evaluate, format_table
+    from app.evaluate import evaluate, format_table, write_baseline
 
+    if args.write_baseline:
+        baseline = write_baseline(args.data, args.write_baseline, manifest_dir=args.sample)
+        print(f"wrote {len(baseline['floors'])} floors to {args.write_baseline}")
+        return 0
     scores = evaluate(args.data, manifest_dir=args.sample)
     if args.json:
         _emit(scores)
@@ -251,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
             json_flag=True)
     p.add_argument("--sample", type=Path, help="the generated sample web (default: recorded "
                                                 "in DATA by `scr demo`)")
+    p.add_argument("--write-baseline", type=Path, metavar="FILE",
+                   help="record this build's figures as the quality gate's floors")
     return parser
 
 

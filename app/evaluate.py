@@ -163,6 +163,56 @@ def evaluate(data: Path, manifest_dir: Path | None = None) -> dict[str, Any]:
     return scores
 
 
+def gate_figures(scores: dict[str, Any]) -> dict[str, float]:
+    """The figures the quality gate holds floors for, flattened to name -> value."""
+    figures = {
+        "discovery_recall": scores["discovery_recall"],
+        "discovery_precision": scores["discovery_precision"],
+        "extraction_status_agreement": scores["extraction_status_agreement"],
+        "themes_precision": scores["themes"]["precision"],
+        "themes_recall": scores["themes"]["recall"],
+        "themes_f1": scores["themes"]["f1"],
+        "known_item_top1": scores["known_item"]["top1"],
+        "known_item_right_page": scores["known_item"]["right_page"],
+        # a ceiling expressed as a floor: 1.0 means no robots-disallowed URL was fetched
+        "robots_clean": 1.0 if scores["robots_violations"] == 0 else 0.0,
+    }
+    figures.update({f"metadata_{k}": v for k, v in scores["metadata_accuracy"].items()})
+    return figures
+
+
+def gate_failures(scores: dict[str, Any], floors: dict[str, float]) -> list[str]:
+    """Every figure below its floor (or missing), as readable lines; empty when the gate holds."""
+    figures = gate_figures(scores)
+    failures = []
+    for name, floor in sorted(floors.items()):
+        value = figures.get(name)
+        if value is None:
+            failures.append(f"{name}: missing from the evaluation")
+        elif value < floor:
+            failures.append(f"{name}: {value:.4f} is below its floor {floor:.4f}")
+    return failures
+
+
+def write_baseline(data: Path, path: Path, manifest_dir: Path | None = None) -> dict[str, Any]:
+    """Record this build's figures as the gate's floors, with the sample web's manifest hash.
+
+    Deliberate: run it only when a change improved the figures (or the sample web changed on
+    purpose), and commit the file with the change that justifies it.
+    """
+    import hashlib
+
+    scores = evaluate(data, manifest_dir)
+    rec = json.loads((Path(data) / SAMPLE_RECORD).read_text())
+    manifest = Path(manifest_dir or rec["root"]) / "manifest.json"
+    baseline = {
+        "corpus_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest(),
+        "floors": {k: round(v, 4) for k, v in sorted(gate_figures(scores).items())},
+    }
+    Path(path).write_text(json.dumps(baseline, indent=1) + "\n")
+    return baseline
+
+
 def format_table(scores: dict[str, Any]) -> str:
     """The figures as an aligned text table."""
     rows = [

@@ -1,0 +1,57 @@
+"""The quality gate: a build of the sample web must not score below the committed floors.
+
+tests/eval_baseline.json holds a floor per figure and the sha256 of the sample web's manifest
+it was measured on. A change to the generator changes the hash and fails this test until the
+baseline is re-measured and committed on purpose: floors never drop silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from app.evaluate import evaluate, gate_failures, gate_figures
+from tests.conftest import Build
+
+BASELINE = Path(__file__).with_name("eval_baseline.json")
+
+
+def manifest_hash(build: Build) -> str:
+    return hashlib.sha256((build.sample / "manifest.json").read_bytes()).hexdigest()
+
+
+def test_gate_holds(full_build: Build) -> None:
+    baseline = json.loads(BASELINE.read_text())
+    assert baseline["corpus_sha256"] == manifest_hash(full_build), (
+        "the sample web changed: re-measure with `scr eval` and update eval_baseline.json")
+    failures = gate_failures(evaluate(full_build.data), baseline["floors"])
+    assert not failures, "quality regressed:\n" + "\n".join(failures)
+
+
+def test_gate_covers_every_figure() -> None:
+    floors = json.loads(BASELINE.read_text())["floors"]
+    example = {"discovery_recall": 1, "discovery_precision": 1, "robots_violations": 0,
+               "extraction_status_agreement": 1, "metadata_accuracy": {"year": 1},
+               "themes": {"precision": 1, "recall": 1, "f1": 1},
+               "known_item": {"top1": 1, "right_page": 1}}
+    assert set(gate_figures(example)) <= set(floors) | {"metadata_year"}
+
+
+@pytest.mark.parametrize("lowered", ["discovery_recall", "themes_f1", "metadata_year",
+                                     "robots_clean"])
+def test_gate_fails_when_a_figure_drops(full_build: Build, lowered: str) -> None:
+    floors = json.loads(BASELINE.read_text())["floors"]
+    scores = evaluate(full_build.data)
+    assert not gate_failures(scores, floors)
+    if lowered == "discovery_recall":
+        scores["discovery_recall"] = floors[lowered] - 0.01
+    elif lowered == "themes_f1":
+        scores["themes"]["f1"] = floors[lowered] - 0.01
+    elif lowered == "metadata_year":
+        scores["metadata_accuracy"]["year"] = floors[lowered] - 0.01
+    else:
+        scores["robots_violations"] = 1
+    assert gate_failures(scores, floors)
