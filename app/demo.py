@@ -16,6 +16,7 @@ from app.evaluate import record_sample_web
 from ingest.settings import Settings
 
 DEMO_DELAY = 0.02  # seconds between two requests to one loopback host
+SAMPLE_BASE_PORT = 8710  # the sample web's hosts on 8710, 8711, ...: stable URLs across runs
 
 
 def _progress(stage: str, message: str) -> None:
@@ -35,7 +36,7 @@ def run_demo(data: Path, port: int = 8501, open_app: bool = True, small: bool = 
     reviews = sum(1 for d in manifest["documents"] if d["is_review"])
     _progress("demo", f"{len(manifest['hosts'])} hosts, {len(manifest['documents'])} documents "
                       f"({reviews} case-review documents)")
-    with SampleWeb(root) as web:
+    with SampleWeb(root, base_port=SAMPLE_BASE_PORT) as web:
         sources = data / "sample-sources.toml"
         web.write_sources(sources)
         record_sample_web(data, root, web.base_urls)
@@ -43,7 +44,8 @@ def run_demo(data: Path, port: int = 8501, open_app: bool = True, small: bool = 
         result = pipeline.build(data, sources, settings, _progress,
                                 transport=LoopbackOnlyTransport())
         for stage, counts in result.items():
-            print(f"{stage}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+            done = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            print(f"{stage}: {done or 'nothing new'}")
         print(f"built {data} in {time.monotonic() - started:.0f}s")
         if not open_app:
             return 0

@@ -95,8 +95,12 @@ class _Handler(BaseHTTPRequestHandler):
 class SampleWeb:
     """Serve ``<root>/hosts/*`` on loopback, one port per host; use as a context manager."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, base_port: int | None = None) -> None:
+        """``base_port``: try ports base_port, base_port+1, ... (one per host, sorted by key),
+        so that URLs stay the same across runs (the demo's builds then stay incremental);
+        a port in use falls back to an ephemeral one. None: ephemeral ports only."""
         self.root = Path(root)
+        self.base_port = base_port
         self.base_urls: dict[str, str] = {}
         self.request_log: list[tuple[str, str]] = []
         self._lock = threading.Lock()
@@ -113,14 +117,14 @@ class SampleWeb:
         hosts = sorted(p.name for p in (self.root / "hosts").iterdir() if p.is_dir())
         if not hosts:
             raise FileNotFoundError(f"no hosts under {self.root / 'hosts'}; generate first")
-        for key in hosts:
+        for i, key in enumerate(hosts):
             route_file = self.host_dir(key) / "_routes.json"
             routes = dict(EMPTY_ROUTES)
             if route_file.is_file():
                 routes.update(json.loads(route_file.read_text(encoding="utf-8")))
             self._routes[key] = routes
             handler = type(f"Handler_{key}", (_Handler,), {"web": self, "host_key": key})
-            server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            server = self._bind(handler, self.base_port + i if self.base_port else 0)
             server.daemon_threads = True
             self._servers.append(server)
             self.base_urls[key] = f"http://127.0.0.1:{server.server_address[1]}"
@@ -131,6 +135,16 @@ class SampleWeb:
             self._threads.append(thread)
         logger.info("sample web serving %d hosts", len(hosts))
         return self
+
+    @staticmethod
+    def _bind(handler: type[_Handler], port: int) -> ThreadingHTTPServer:
+        try:
+            return ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError:
+            if port == 0:
+                raise
+            logger.info("port %d is taken: using an ephemeral port", port)
+            return ThreadingHTTPServer(("127.0.0.1", 0), handler)
 
     def stop(self) -> None:
         """Stop all servers and release their ports."""
