@@ -94,9 +94,34 @@ def cmd_reports(args: argparse.Namespace) -> int:
         return 0
     for r in records:
         pages = f"{r['pages']}p" if r["pages"] else "html"
+        gone = f"  withdrawn {r['withdrawn'][:10]}" if r["withdrawn"] else ""
         print(f"{r['id']}  {r['year'] or '----'}  {r['review_type'] or '-':5} "
-              f"{r['doc_type']:22} {pages:>5}  {r['board']}: {r['child'] or '?'}  {r['status']}")
+              f"{r['doc_type']:22} {pages:>5}  {r['board']}: {r['child'] or '?'}  "
+              f"{r['status']}{gone}")
     print(f"{len(records)} documents", file=sys.stderr)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from app.pipeline import open_catalogue
+    from app.queries import new_since
+
+    try:
+        since = date.fromisoformat(args.since).isoformat()
+    except ValueError:
+        print(f"scr: --since wants a date such as 2026-01-31, not {args.since!r}", file=sys.stderr)
+        return 2
+    with open_catalogue(args.data) as cat:
+        records = new_since(cat, since, include_all=args.all)
+    if args.json:
+        _emit(records)
+        return 0
+    for r in records:
+        print(f"{r['first_seen'][:10]}  {r['board']}: {r['child'] or '?'} "
+              f"({r['year'] or 'n.d.'}) {r['doc_type']}  {r['url']}")
+    print(f"{len(records)} documents first seen since {since}", file=sys.stderr)
     return 0
 
 
@@ -227,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="rebuild from the catalogue")
     p = add("reports", cmd_reports, "list case-review documents", json_flag=True)
     p.add_argument("--all", action="store_true", help="also list documents that are not reviews")
+    p = add("new", cmd_new, "case-review documents first seen since a date", json_flag=True)
+    p.add_argument("--since", required=True, help="a date, e.g. 2026-01-31")
+    p.add_argument("--all", action="store_true", help="also documents that are not reviews")
     p = add("search", cmd_search, "full-text search, one hit per document", json_flag=True)
     p.add_argument("query", help='e.g. \'"disguised compliance" AND neglect\'')
     p.add_argument("--limit", type=int, default=20)

@@ -50,11 +50,17 @@ def crawl(data: Path, sources_file: Path, settings: Settings, progress: Progress
 
     sources = load_sources(sources_file)
     with open_catalogue(data, create=True) as cat:
-        def tick(stats: Counter[str]) -> None:
+        def tick(stats: Counter[str], hosts: dict[str, tuple[int, int]]) -> None:
             fetched = stats["fetched/page"] + stats["fetched/document"]
             failed = sum(v for k, v in stats.items() if k.startswith("failed/"))
-            _say(progress, "crawl", f"{fetched} fetched ({stats['fetched/document']} documents),"
-                                    f" {failed} failed, {stats['skipped/robots']} robots-skipped")
+            busy = sorted(hosts.items(), key=lambda kv: -kv[1][1])[:3]
+            queued = sum(q for _, q in hosts.values())
+            waiting = ", ".join(f"{h} {d} done/{q} queued" for h, (d, q) in busy if q)
+            _say(progress, "crawl", f"{fetched} fetched ({stats['new']} new documents, "
+                                    f"{stats['unchanged']} unchanged, {stats['changed']} changed),"
+                                    f" {failed} failed, {stats['skipped/robots']} robots-skipped, "
+                                    f"{queued} queued" + (f"; busiest: {waiting}" if waiting
+                                                          else ""))
 
         return Crawl(cat, blob_store(data), sources, settings, transport=transport,
                      progress=tick).run()

@@ -22,11 +22,19 @@ def report_records(cat: Catalogue, include_all: bool = False) -> list[dict[str, 
             "month": r["month"], "nation": r["nation"], "region": r["region"],
             "status": r["status"], "status_reason": r["status_reason"],
             "content_type": r["content_type"], "sha256": r["sha256"],
-            "fetched_at": r["fetched_at"], "urls": cat.document_urls(r["id"]),
+            "first_seen": r["fetched_at"], "urls": cat.document_urls(r["id"]),
+            "withdrawn": r["withdrawn_at"], "withdrawn_reason": r["withdrawn_reason"],
+            "superseded_by": r["superseded_by"],
             "is_review": bool(r["is_review"]), "decision": r["reason"],
             "provenance": r["provenance"],
         })
     return out
+
+
+def new_since(cat: Catalogue, since: str, include_all: bool = False) -> list[dict[str, Any]]:
+    """Documents first seen on or after ``since`` (an ISO date or time), newest first."""
+    records = [r for r in report_records(cat, include_all) if (r["first_seen"] or "") >= since]
+    return sorted(records, key=lambda r: r["first_seen"], reverse=True)
 
 
 def theme_summary(cat: Catalogue) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from typing import Any
 
 from ingest.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE sources (
@@ -80,8 +80,16 @@ CREATE TABLE themes (
 CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+# v2: documents remember when their source withdrew them, and which newer version replaced them.
+_V2 = """
+ALTER TABLE documents ADD COLUMN withdrawn_at TEXT;
+ALTER TABLE documents ADD COLUMN withdrawn_reason TEXT;
+ALTER TABLE documents ADD COLUMN superseded_by TEXT;
+CREATE INDEX documents_fetched ON documents(fetched_at);
+"""
+
 #: MIGRATIONS[n] takes a database from schema version n to n + 1.
-MIGRATIONS: dict[int, str] = {0: _V1}
+MIGRATIONS: dict[int, str] = {0: _V1, 1: _V2}
 
 
 def now() -> str:
@@ -199,10 +207,20 @@ class Catalogue:
         return dict(row) if row else None
 
     def queued(self) -> list[dict[str, Any]]:
+        """The frontier, with what an earlier fetch left (validators, content hash, kind)."""
         rows = self.db.execute(
-            "SELECT url, source, depth FROM urls WHERE state='queued' ORDER BY depth, rowid"
+            "SELECT url, source, depth, kind, sha256, etag, last_modified FROM urls "
+            "WHERE state='queued' ORDER BY depth, rowid"
         )
         return [dict(r) for r in rows]
+
+    def stale_documents(self, before: str) -> list[str]:
+        """Document URLs last fetched before ``before``: due for a conditional revisit."""
+        rows = self.db.execute(
+            "SELECT url FROM urls WHERE state='done' AND kind='document' AND fetched_at <= ?",
+            (before,),
+        )
+        return [r[0] for r in rows]
 
     def stored_document_urls(self) -> set[str]:
         """URLs whose document is already stored (never refetched by a crawl)."""
@@ -212,7 +230,7 @@ class Catalogue:
     def stale_pages(self, before: str) -> list[str]:
         """HTML pages last fetched before ``before`` (ISO time): due for a revisit."""
         rows = self.db.execute(
-            "SELECT url FROM urls WHERE state='done' AND kind='page' AND fetched_at < ?",
+            "SELECT url FROM urls WHERE state='done' AND kind='page' AND fetched_at <= ?",
             (before,),
         )
         return [r[0] for r in rows]
@@ -237,6 +255,20 @@ class Catalogue:
                 (url, status_code, final_url, content_type, size, sha256, etag, last_modified,
                  stamp, error),
             )
+
+    def clear_links_from(self, from_url: str) -> None:
+        """Forget a page's links before recording what it links to now."""
+        self.db.execute("DELETE FROM links WHERE from_url=?", (from_url,))
+
+    def unlinked_document_urls(self) -> list[dict[str, Any]]:
+        """Stored document URLs that no known page links to any more."""
+        rows = self.db.execute(
+            "SELECT u.url, u.sha256, u.depth FROM urls u WHERE u.state='done' "
+            "AND u.kind='document' AND u.depth > 0 "
+            "AND NOT EXISTS (SELECT 1 FROM links l WHERE l.to_url = u.url) "
+            "AND NOT EXISTS (SELECT 1 FROM urls r WHERE r.final_url = u.url AND r.url != u.url)"
+        )
+        return [dict(r) for r in rows]
 
     def add_link(self, from_url: str, to_url: str, text: str, context: str) -> None:
         self.db.execute(
@@ -277,11 +309,41 @@ class Catalogue:
         doc_id = doc_id_for(sha256)
         stamp = now()
         self.db.execute(
-            "INSERT OR IGNORE INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO documents(id, sha256, url, source, content_type, size, "
+            "fetched_at, etag, last_modified) VALUES (?,?,?,?,?,?,?,?,?)",
             (doc_id, sha256, url, source, content_type, size, stamp, etag, last_modified),
         )
         self.db.execute("INSERT OR IGNORE INTO document_urls VALUES (?,?,?)", (doc_id, url, stamp))
         return doc_id
+
+    def mark_withdrawn(self, doc_id: str, reason: str) -> bool:
+        """Record that the source no longer offers this document; True if newly withdrawn."""
+        cur = self.db.execute(
+            "UPDATE documents SET withdrawn_at=?, withdrawn_reason=? "
+            "WHERE id=? AND withdrawn_at IS NULL", (now(), reason, doc_id))
+        return cur.rowcount > 0
+
+    def mark_available(self, doc_id: str) -> None:
+        self.db.execute(
+            "UPDATE documents SET withdrawn_at=NULL, withdrawn_reason=NULL WHERE id=?", (doc_id,))
+
+    def supersede(self, old_id: str, new_id: str) -> None:
+        """``old_id`` is an earlier version of the document now at ``new_id``; both are kept."""
+        if old_id != new_id:
+            self.db.execute("UPDATE documents SET superseded_by=? WHERE id=?", (new_id, old_id))
+            self.db.execute("UPDATE documents SET superseded_by=NULL WHERE id=?", (new_id,))
+
+    def document_versions(self, doc_id: str) -> list[str]:
+        """Ids of the earlier versions of a document (newest first)."""
+        out, current = [], doc_id
+        for _ in range(100):
+            row = self.db.execute("SELECT id FROM documents WHERE superseded_by=? "
+                                  "ORDER BY fetched_at DESC", (current,)).fetchone()
+            if not row:
+                break
+            out.append(row[0])
+            current = row[0]
+        return out
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
@@ -365,7 +427,7 @@ class Catalogue:
 
     def reports(self, include_all: bool = False) -> list[dict[str, Any]]:
         """Documents with their metadata and extraction outcome (case reviews only by default)."""
-        clause = "1 = 1" if include_all else "m.is_review = 1"
+        clause = "1 = 1" if include_all else "m.is_review = 1 AND d.superseded_by IS NULL"
         return self._reports_where(clause + " ORDER BY m.board, m.year, d.url", ())
 
     def report(self, doc_id: str) -> dict[str, Any] | None:
@@ -376,7 +438,8 @@ class Catalogue:
     def _reports_where(self, clause: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT d.id, d.url, d.source, d.content_type, d.size, d.sha256, d.fetched_at, "
-            "m.*, e.status, e.reason AS status_reason, e.pages AS pages, e.paged "
+            "d.withdrawn_at, d.withdrawn_reason, d.superseded_by, m.*, e.status, "
+            "e.reason AS status_reason, e.pages AS pages, e.paged "
             "FROM documents d JOIN metadata m ON m.doc_id = d.id "
             f"JOIN extractions e ON e.doc_id = d.id WHERE {clause}",
             args,

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from ingest.blobs import BlobStore
-from ingest.catalogue import Catalogue
+from ingest.catalogue import Catalogue, doc_id_for
 from ingest.fetch import Fetcher, FetchResult
 from ingest.links import extract_links
 from ingest.settings import Settings
@@ -57,7 +57,8 @@ class Crawl:
 
     def __init__(self, cat: Catalogue, blobs: BlobStore, sources: list[Source],
                  settings: Settings, *, transport: httpx.BaseTransport | None = None,
-                 progress: Callable[[Counter[str]], None] | None = None) -> None:
+                 progress: Callable[[Counter[str], dict[str, tuple[int, int]]], None] | None = None,
+                 ) -> None:
         self.cat = cat
         self.blobs = blobs
         self.sources = {s.name: s for s in sources}
@@ -68,6 +69,7 @@ class Crawl:
         self.fetched_this_run: set[str] = set()
         self.pages_per_source: Counter[str] = Counter()
         self.stored_documents: set[str] = set()
+        self.host_done: Counter[str] = Counter()
 
     # -- scope ----------------------------------------------------------------------------
     def _site_prefixes(self, source: Source) -> list[str]:
@@ -88,16 +90,18 @@ class Crawl:
 
     # -- the run --------------------------------------------------------------------------
     def _seed(self) -> None:
-        revisit_before = (
-            datetime.now(UTC) - timedelta(hours=self.settings.revisit_hours)
-        ).replace(microsecond=0).isoformat()
+        def ago(**delta: float) -> str:
+            return (datetime.now(UTC) - timedelta(**delta)).replace(microsecond=0).isoformat()
+
         with self.cat.transaction():
             for source in self.sources.values():
                 self.cat.upsert_source(source.name, source.url, source.nation, source.region,
                                        {"urls": list(source.urls), "allow": list(source.allow)})
                 for url in source.urls:
                     self.cat.enqueue(url, source.name, 0)
-            for url in self.cat.stale_pages(revisit_before):
+            for url in self.cat.stale_pages(ago(hours=self.settings.revisit_hours)):
+                self.cat.requeue(url)
+            for url in self.cat.stale_documents(ago(days=self.settings.revisit_document_days)):
                 self.cat.requeue(url)
 
     def run(self) -> Counter[str]:
@@ -124,7 +128,8 @@ class Crawl:
                             continue
                         self.fetched_this_run.add(row["url"])
                         busy.add(host)
-                        fut = pool.submit(self.fetcher.fetch, row["url"], self._seen)
+                        fut = pool.submit(self.fetcher.fetch, row["url"], self._seen,
+                                          row.get("etag"), row.get("last_modified"))
                         futures[fut] = row | {"host": host}
                     if not futures:
                         continue
@@ -134,20 +139,27 @@ class Crawl:
                         busy.discard(row["host"])
                         for new in self._handle(row, fut.result()):
                             queues.setdefault(host_of(new["url"]), deque()).append(new)
-                        if self.progress and sum(self.stats.values()) % 10 == 0:
-                            self.progress(self.stats)
+                        self.host_done[row["host"]] += 1
+                        if self.progress and sum(self.host_done.values()) % 10 == 0:
+                            self.progress(self.stats, self._hosts(queues))
             except BaseException:
                 self._drain(futures)
                 raise
             finally:
                 self.fetcher.close()
+        self._withdraw_unlinked()
         for name in self.sources:
             self.cat.mark_source_crawled(name)
         self.stats["requests"] = len(self.fetcher.requested)
         log.info("crawl finished in %.1fs: %s", time.monotonic() - started, dict(self.stats))
         if self.progress:
-            self.progress(self.stats)
+            self.progress(self.stats, {})
         return self.stats
+
+    def _hosts(self, queues: dict[str, deque[dict]]) -> dict[str, tuple[int, int]]:
+        """Per host: (URLs done this run, URLs still queued)."""
+        return {h: (self.host_done[h], len(queues.get(h, ()))) for h in set(queues) | set(
+            self.host_done)}
 
     def _drain(self, futures: dict[Future[FetchResult], dict]) -> None:
         """On interruption: keep what in-flight requests already fetched, then stop."""
@@ -164,9 +176,29 @@ class Crawl:
         """Called from fetch threads: answers from memory only (the catalogue is not shared)."""
         return url in self.fetched_this_run or url in self.stored_documents
 
+    def _withdraw_unlinked(self) -> None:
+        """After a complete run: documents no page links to any more are marked withdrawn."""
+        with self.cat.transaction():
+            for row in self.cat.unlinked_document_urls():
+                if row["sha256"] and self.cat.mark_withdrawn(doc_id_for(row["sha256"]),
+                                                             "no longer linked by its source"):
+                    self.stats["withdrawn"] += 1
+
     def _handle(self, row: dict, result: FetchResult) -> list[dict]:
         """Record one fetch outcome; returns the new frontier rows it produced."""
         url, source = row["url"], self.sources[row["source"]]
+        previous = doc_id_for(row["sha256"]) if row.get("sha256") else None
+        if result.outcome == "not_modified":
+            self.stats["unchanged"] += 1
+            self.cat.record_url(url, state="done", kind=row.get("kind"), status_code=304,
+                                final_url=result.final_url, sha256=row.get("sha256"),
+                                etag=result.etag, last_modified=result.last_modified)
+            if previous:
+                self.cat.mark_available(previous)
+            return []
+        gone = previous and result.status_code in (404, 410)
+        if gone and self.cat.mark_withdrawn(previous, f"HTTP {result.status_code} on revisit"):
+            self.stats["withdrawn"] += 1
         if result.outcome == "robots":
             self.stats["skipped/robots"] += 1
             self.cat.record_url(url, state="skipped", error=result.error)
@@ -190,8 +222,19 @@ class Crawl:
         new_rows: list[dict] = []
         with self.cat.transaction():
             sha = self.blobs.put(result.body)
-            self.cat.add_document(sha, result.final_url, source.name, result.content_type,
-                                  len(result.body), result.etag, result.last_modified)
+            is_new = self.cat.document(doc_id_for(sha)) is None
+            doc_id = self.cat.add_document(sha, result.final_url, source.name,
+                                           result.content_type, len(result.body), result.etag,
+                                           result.last_modified)
+            if previous and previous != doc_id:
+                self.cat.supersede(previous, doc_id)
+                self.stats["changed"] += 1
+            elif previous:
+                self.stats["unchanged"] += 1
+            elif is_new and kind == "document":
+                self.stats["new"] += 1
+            if previous:
+                self.cat.mark_available(previous)
             self.cat.record_url(url, state="done", kind=kind, status_code=result.status_code,
                                 final_url=result.final_url, content_type=result.content_type,
                                 sha256=sha, size=len(result.body), etag=result.etag,
@@ -210,6 +253,7 @@ class Crawl:
 
     def _expand(self, result: FetchResult, row: dict, source: Source) -> list[dict]:
         new_rows = []
+        self.cat.clear_links_from(result.final_url)  # what the page links to now
         for link in extract_links(result.body, result.final_url):
             if link.url == result.final_url:
                 continue

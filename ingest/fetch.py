@@ -54,7 +54,8 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None  # set when no usable response was had
-    outcome: str = "ok"  # ok | http_error | robots | too_large | error | redirect_loop
+    # ok | not_modified | http_error | robots | too_large | error | redirect_loop | duplicate
+    outcome: str = "ok"
 
     @property
     def ok(self) -> bool:
@@ -112,7 +113,7 @@ class Fetcher:
         if wait > 0:
             self._sleep(wait)
 
-    def _send(self, url: str) -> _Raw:
+    def _send(self, url: str, headers: dict[str, str] | None = None) -> _Raw:
         """One GET (streamed, capped) with the host's delay respected; caller holds host lock."""
         host = host_of(url)
         self._wait_turn(host)
@@ -121,7 +122,7 @@ class Fetcher:
         if self._on_request:
             self._on_request(url)
         try:
-            with self.client.stream("GET", url) as resp:
+            with self.client.stream("GET", url, headers=headers) as resp:
                 declared = resp.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.settings.max_bytes:
                     return _Raw(resp.status_code, resp.headers, b"", too_large=True)
@@ -136,12 +137,12 @@ class Fetcher:
         finally:
             self._next_time[host] = time.monotonic() + self.delay_for(host)
 
-    def _get_with_retries(self, url: str) -> _Raw | str:
+    def _get_with_retries(self, url: str, headers: dict[str, str] | None = None) -> _Raw | str:
         """A response, or an error string after the retries are spent."""
         attempt = 0
         while True:
             try:
-                resp = self._send(url)
+                resp = self._send(url, headers)
             except (httpx.TransportError, httpx.InvalidURL) as exc:
                 reason = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
                 if attempt >= self.settings.retries or isinstance(exc, httpx.InvalidURL):
@@ -192,19 +193,27 @@ class Fetcher:
         return rules is None or rules.can_fetch(url, self.settings.user_agent)
 
     # -- the public call ----------------------------------------------------------------
-    def fetch(self, url: str, seen: Callable[[str], bool] | None = None) -> FetchResult:
+    def fetch(self, url: str, seen: Callable[[str], bool] | None = None,
+              etag: str | None = None, last_modified: str | None = None) -> FetchResult:
         """GET ``url`` following redirects (each hop checked against robots.txt).
 
         ``seen(url)`` is asked before following a redirect: a target already fetched in this
         run is not fetched again (the result then says ``redirect to a URL already fetched``).
+        ``etag`` / ``last_modified`` from an earlier fetch make the request conditional; an
+        unchanged resource then comes back with outcome ``not_modified`` and no body.
         """
         current = url
+        conditional = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
         for _ in range(self.settings.max_redirects + 1):
             if not self.allowed(current):
                 return FetchResult(url, current, None, None, b"", error="disallowed by robots.txt",
                                    outcome="robots")
             with self._host_lock(host_of(current)):
-                result = self._get_with_retries(current)
+                result = self._get_with_retries(current, conditional or None)
             if isinstance(result, str):
                 return FetchResult(url, current, None, None, b"", error=result, outcome="error")
             resp = result
@@ -221,8 +230,11 @@ class Fetcher:
                 current = target
                 continue
             ctype = resp.headers.get("content-type")
-            common = dict(etag=resp.headers.get("etag"),
-                          last_modified=resp.headers.get("last-modified"))
+            common = dict(etag=resp.headers.get("etag") or etag,
+                          last_modified=resp.headers.get("last-modified") or last_modified)
+            if resp.status_code == 304:
+                return FetchResult(url, current, 304, ctype, b"", outcome="not_modified",
+                                   **common)
             if resp.too_large:
                 return FetchResult(url, current, resp.status_code, ctype, b"",
                                    error=f"larger than {self.settings.max_bytes} bytes",

@@ -31,6 +31,7 @@ class Settings:
     max_pages_per_source: int = 2000  # HTML pages fetched per source in one run
     host_workers: int = 8  # hosts crawled in parallel
     revisit_hours: float = 24.0  # HTML pages fetched more recently than this are not refetched
+    revisit_document_days: float = 30.0  # stored documents are re-checked (conditionally) after
     extract_workers: int = 0  # 0: one per core
     extract_timeout: float = 120.0  # seconds per document
     extract_memory_mb: int = 2048
