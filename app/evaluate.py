@@ -84,6 +84,18 @@ def _robots_violations(cat: Any, manifest_root: Path, key: Any) -> int:
     return bad
 
 
+def _offsite_page_fetches(cat: Any) -> int:
+    """HTML pages fetched outside every source's site (seed hosts and allow lists)."""
+    from ingest.urls import host_of, in_prefixes
+
+    sites: list[str] = []
+    for src in cat.sources():
+        sites += [host_of(u) for u in src["config"].get("urls", [src["url"]])]
+        sites += src["config"].get("allow", [])
+    rows = cat.db.execute("SELECT url, final_url FROM urls WHERE kind = 'page'").fetchall()
+    return sum(1 for url, final in rows if not in_prefixes(final or url, sites))
+
+
 def evaluate(data: Path, manifest_dir: Path | None = None) -> dict[str, Any]:
     """All figures as a dict (see the module docstring)."""
     from index.search import search
@@ -112,6 +124,7 @@ def evaluate(data: Path, manifest_dir: Path | None = None) -> dict[str, Any]:
             "discovery_precision": _ratio(len(true_pos), len(true_pos) + len(false_pos)
                                           + len(unmatched)),
             "robots_violations": _robots_violations(cat, root, key),
+            "offsite_page_fetches": _offsite_page_fetches(cat),
             "missed": sorted(f"{h}{p}" for h, p in expected - set(found)),
             "false_positives": sorted(f"{h}{p}" for h, p in false_pos),
         }
@@ -176,6 +189,7 @@ def gate_figures(scores: dict[str, Any]) -> dict[str, float]:
         "known_item_right_page": scores["known_item"]["right_page"],
         # a ceiling expressed as a floor: 1.0 means no robots-disallowed URL was fetched
         "robots_clean": 1.0 if scores["robots_violations"] == 0 else 0.0,
+        "offsite_clean": 1.0 if scores.get("offsite_page_fetches", 0) == 0 else 0.0,
     }
     figures.update({f"metadata_{k}": v for k, v in scores["metadata_accuracy"].items()})
     return figures
@@ -221,6 +235,7 @@ def format_table(scores: dict[str, Any]) -> str:
         ("discovery recall", f"{scores['discovery_recall']:.3f}"),
         ("discovery precision", f"{scores['discovery_precision']:.3f}"),
         ("fetches of robots-disallowed URLs", str(scores["robots_violations"])),
+        ("HTML pages fetched outside the sources' sites", str(scores["offsite_page_fetches"])),
         ("extraction status agreement", f"{scores['extraction_status_agreement']:.3f}"),
     ]
     rows += [(f"metadata accuracy: {f}", f"{v:.3f}")
