@@ -227,6 +227,14 @@ class Catalogue:
         rows = self.db.execute("SELECT url FROM urls WHERE state='done' AND kind='document'")
         return {r[0] for r in rows}
 
+    def failed_to_retry(self, before: str) -> list[str]:
+        """Failed URLs worth another try: transient failures (no status, 429, 5xx) at once,
+        permanent ones (404, too large, ...) only once they are older than ``before``."""
+        rows = self.db.execute(
+            "SELECT url FROM urls WHERE state='failed' AND (status_code IS NULL OR "
+            "status_code = 429 OR status_code >= 500 OR fetched_at <= ?)", (before,))
+        return [r[0] for r in rows]
+
     def stale_pages(self, before: str) -> list[str]:
         """HTML pages last fetched before ``before`` (ISO time): due for a revisit."""
         rows = self.db.execute(

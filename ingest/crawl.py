@@ -101,6 +101,8 @@ class Crawl:
                     self.cat.enqueue(url, source.name, 0)
             for url in self.cat.stale_pages(ago(hours=self.settings.revisit_hours)):
                 self.cat.requeue(url)
+            for url in self.cat.failed_to_retry(ago(hours=self.settings.revisit_hours)):
+                self.cat.requeue(url)
             for url in self.cat.stale_documents(ago(days=self.settings.revisit_document_days)):
                 self.cat.requeue(url)
 

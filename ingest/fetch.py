@@ -54,7 +54,8 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None  # set when no usable response was had
-    # ok | not_modified | http_error | robots | too_large | error | redirect_loop | duplicate
+    # ok | not_modified | http_error | robots | robots_unavailable | too_large | error |
+    # redirect_loop | duplicate
     outcome: str = "ok"
 
     @property
@@ -93,7 +94,7 @@ class Fetcher:
         self._lock = threading.Lock()
         self._host_locks: dict[str, threading.Lock] = {}
         self._next_time: dict[str, float] = {}
-        self._robots: dict[str, Protego | None] = {}
+        self._robots: dict[str, Protego | str | None] = {}
         self.host_delay: dict[str, float] = {}
         self.requested: list[str] = []  # every URL a request was sent for, in order
 
@@ -163,34 +164,47 @@ class Fetcher:
             self._sleep(backoff)
 
     # -- robots.txt ---------------------------------------------------------------------
-    def robots(self, url: str) -> Protego | None:
-        """The parsed robots.txt of ``url``'s host (None: everything allowed)."""
+    def robots(self, url: str) -> Protego | str | None:
+        """The robots.txt rules of ``url``'s host for this run.
+
+        None: no robots.txt (4xx), everything allowed. A string: robots.txt could not be read
+        (network error, 429 or 5xx), which RFC 9309 treats as complete disallow; the string
+        says why, and the host is tried again in a later run.
+        """
         host = host_of(url)
         if host in self._robots:
             return self._robots[host]
         scheme = url.split("://", 1)[0]
-        robots_url = f"{scheme}://{host}/robots.txt"
         with self._host_lock(host):
             if host in self._robots:
                 return self._robots[host]
-            result = self._get_with_retries(robots_url)
-            parsed: Protego | None = None
+            rules: Protego | str | None = None
+            target = f"{scheme}://{host}/robots.txt"
+            for _ in range(self.settings.max_redirects + 1):
+                result = self._get_with_retries(target)
+                if isinstance(result, str) or not result.is_redirect:
+                    break
+                target = normalise_url(result.headers.get("location", ""), target) or ""
+                if not target:
+                    break
             if isinstance(result, str):
-                log.warning("robots.txt of %s unreachable (%s): allowing all", host, result)
-            elif result.status_code >= 500:
-                # Convention (RFC 9309): server errors mean "assume complete disallow".
-                parsed = Protego.parse("User-agent: *\nDisallow: /\n")
+                rules = f"robots.txt unreachable ({result})"
+            elif result.status_code >= 500 or result.status_code == 429:
+                rules = f"robots.txt answered HTTP {result.status_code}"
             elif result.status_code < 300:
-                parsed = Protego.parse(result.body.decode("utf-8", errors="replace"))
-                delay = parsed.crawl_delay(self.settings.user_agent)
+                rules = Protego.parse(result.body.decode("utf-8", errors="replace"))
+                delay = rules.crawl_delay(self.settings.user_agent)
                 if delay:
                     self.host_delay[host] = float(delay)
-            self._robots[host] = parsed
-        return parsed
+            if isinstance(rules, str):
+                log.warning("%s: %s; not crawling the host this run", host, rules)
+            self._robots[host] = rules
+        return rules
 
     def allowed(self, url: str) -> bool:
         rules = self.robots(url)
-        return rules is None or rules.can_fetch(url, self.settings.user_agent)
+        return rules is None or (not isinstance(rules, str)
+                                 and rules.can_fetch(url, self.settings.user_agent))
 
     # -- the public call ----------------------------------------------------------------
     def fetch(self, url: str, seen: Callable[[str], bool] | None = None,
@@ -209,6 +223,10 @@ class Fetcher:
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
         for _ in range(self.settings.max_redirects + 1):
+            rules = self.robots(current)
+            if isinstance(rules, str):
+                return FetchResult(url, current, None, None, b"", error=rules,
+                                   outcome="robots_unavailable")
             if not self.allowed(current):
                 return FetchResult(url, current, None, None, b"", error="disallowed by robots.txt",
                                    outcome="robots")

@@ -64,11 +64,23 @@ def test_retries_are_capped() -> None:
 
 def test_connection_errors_are_an_outcome() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
         raise httpx.ConnectError("refused", request=request)
 
     f, _ = make(handler)
     result = f.fetch("http://down.test/x")
     assert result.outcome == "error" and "ConnectError" in (result.error or "")
+
+
+def test_a_host_that_is_down_is_unavailable_not_allowed() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    f, _ = make(handler)
+    result = f.fetch("http://down.test/x")
+    assert result.outcome == "robots_unavailable" and "ConnectError" in (result.error or "")
+    assert f.requested == ["http://down.test/robots.txt"] * 3  # one try and two retries
 
 
 def test_redirects_are_followed_and_checked_against_robots() -> None:
@@ -112,4 +124,19 @@ def test_robots_server_error_means_disallow() -> None:
         return httpx.Response(500) if request.url.path == "/robots.txt" else httpx.Response(200)
 
     f, _ = make(handler, retries=0)
-    assert f.fetch("http://b.test/x").outcome == "robots"
+    result = f.fetch("http://b.test/x")
+    assert result.outcome == "robots_unavailable" and "HTTP 500" in (result.error or "")
+    assert "http://b.test/x" not in f.requested
+
+
+def test_robots_txt_redirect_is_followed() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "b.test" and request.url.path == "/robots.txt":
+            return httpx.Response(301, headers={"location": "https://www.b.test/robots.txt"})
+        if request.url.host == "www.b.test":
+            return httpx.Response(200, text="User-agent: *\nDisallow: /private/\n")
+        return httpx.Response(200)
+
+    f, _ = make(handler)
+    assert f.fetch("http://b.test/private/x.pdf").outcome == "robots"
+    assert f.fetch("http://b.test/public").ok
