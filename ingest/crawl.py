@@ -120,10 +120,17 @@ class Crawl:
         with ThreadPoolExecutor(max_workers=self.settings.host_workers) as pool:
             try:
                 while futures or any(queues.values()):
+                    # Dispatch only hosts whose politeness delay has passed, so no worker
+                    # sleeps out a delay while other hosts wait for a free worker.
+                    now, soonest = time.monotonic(), None
                     for host, queue in queues.items():
                         if len(futures) >= self.settings.host_workers:
                             break
                         if host in busy or not queue:
+                            continue
+                        ready = self.fetcher.ready_at(host)
+                        if ready > now:
+                            soonest = ready if soonest is None else min(soonest, ready)
                             continue
                         row = queue.popleft()
                         if row["url"] in self.fetched_this_run:
@@ -133,9 +140,12 @@ class Crawl:
                         fut = pool.submit(self.fetcher.fetch, row["url"], self._seen,
                                           row.get("etag"), row.get("last_modified"))
                         futures[fut] = row | {"host": host}
+                    pause = None if soonest is None else max(0.0, soonest - time.monotonic())
                     if not futures:
+                        if pause:
+                            time.sleep(pause)
                         continue
-                    done, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+                    done, _ = wait(list(futures), timeout=pause, return_when=FIRST_COMPLETED)
                     for fut in done:
                         row = futures.pop(fut)
                         busy.discard(row["host"])

@@ -85,12 +85,9 @@ class Fetcher:
         self.settings = settings
         self._sleep = sleep
         self._on_request = on_request
-        self.client = httpx.Client(
-            headers={"User-Agent": settings.user_agent, "Accept": "*/*"},
-            timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=False,
-            transport=transport,
-        )
+        self._transport = transport
+        self._ssl = httpx.create_ssl_context()  # one context for all hosts (each costs ~1 MB)
+        self._clients: dict[str, httpx.Client] = {}
         self._lock = threading.Lock()
         self._host_locks: dict[str, threading.Lock] = {}
         self._next_time: dict[str, float] = {}
@@ -98,8 +95,32 @@ class Fetcher:
         self.host_delay: dict[str, float] = {}
         self.requested: list[str] = []  # every URL a request was sent for, in order
 
+    def _client(self, host: str) -> httpx.Client:
+        """One client (one kept-alive connection) per host.
+
+        A single shared client keeps only a few idle connections, so with many hosts in
+        parallel every request opened a new connection (bench/crawl.py); one small pool per
+        host keeps each host's connection alive between its requests.
+        """
+        with self._lock:
+            client = self._clients.get(host)
+            if client is None:
+                client = httpx.Client(
+                    headers={"User-Agent": self.settings.user_agent, "Accept": "*/*"},
+                    timeout=httpx.Timeout(self.settings.timeout),
+                    follow_redirects=False,
+                    transport=self._transport,
+                    verify=self._ssl,
+                    limits=httpx.Limits(max_connections=2, max_keepalive_connections=1),
+                )
+                self._clients[host] = client
+            return client
+
     def close(self) -> None:
-        self.client.close()
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
 
     # -- politeness ---------------------------------------------------------------------
     def _host_lock(self, host: str) -> threading.Lock:
@@ -108,6 +129,10 @@ class Fetcher:
 
     def delay_for(self, host: str) -> float:
         return max(self.settings.delay, self.host_delay.get(host, 0.0))
+
+    def ready_at(self, host: str) -> float:
+        """The monotonic time from which ``host`` may be sent its next request."""
+        return self._next_time.get(host, 0.0)
 
     def _wait_turn(self, host: str) -> None:
         wait = self._next_time.get(host, 0.0) - time.monotonic()
@@ -123,7 +148,7 @@ class Fetcher:
         if self._on_request:
             self._on_request(url)
         try:
-            with self.client.stream("GET", url, headers=headers) as resp:
+            with self._client(host).stream("GET", url, headers=headers) as resp:
                 declared = resp.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.settings.max_bytes:
                     return _Raw(resp.status_code, resp.headers, b"", too_large=True)
