@@ -62,8 +62,12 @@ def crawl(data: Path, sources_file: Path, settings: Settings, progress: Progress
                                     f"{queued} queued" + (f"; busiest: {waiting}" if waiting
                                                           else ""))
 
-        return Crawl(cat, blob_store(data), sources, settings, transport=transport,
-                     progress=tick).run()
+        run = Crawl(cat, blob_store(data), sources, settings, transport=transport,
+                    progress=tick)
+        stats = run.run()
+        for name, seed, error in run.seed_problems:
+            _say(progress, "crawl", f"seed unreachable: {name}: {seed} ({error})")
+        return stats
 
 
 def extract(data: Path, settings: Settings, progress: Progress | None = None) -> Counter[str]:

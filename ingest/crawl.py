@@ -70,6 +70,7 @@ class Crawl:
         self.pages_per_source: Counter[str] = Counter()
         self.stored_documents: set[str] = set()
         self.host_done: Counter[str] = Counter()
+        self.seed_problems: list[tuple[str, str, str]] = []  # (source, seed URL, error)
 
     # -- scope ----------------------------------------------------------------------------
     def _site_prefixes(self, source: Source) -> list[str]:
@@ -160,8 +161,16 @@ class Crawl:
             finally:
                 self.fetcher.close()
         self._withdraw_unlinked()
-        for name in self.sources:
+        for name, source in self.sources.items():
             self.cat.mark_source_crawled(name)
+            for seed in source.urls:  # a dead or moved seed is an outcome to report, not a crash
+                row = self.cat.url_row(seed) or {}
+                if row.get("state") in ("failed", "skipped"):
+                    self.seed_problems.append((name, seed, row.get("error") or row["state"]))
+        if self.seed_problems:
+            self.stats["sources/seed_unreachable"] = len(self.seed_problems)
+            for name, seed, error in self.seed_problems:
+                log.warning("seed of %s unreachable: %s (%s)", name, seed, error)
         self.stats["requests"] = len(self.fetcher.requested)
         log.info("crawl finished in %.1fs: %s", time.monotonic() - started, dict(self.stats))
         if self.progress:

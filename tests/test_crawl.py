@@ -99,3 +99,15 @@ def test_interrupted_run_resumes_without_refetching(tmp_path: Path) -> None:
     assert not refetched, f"refetched after resume: {refetched}"
     urls = {d["url"] for d in cat.db.execute("SELECT url FROM documents")}
     assert "http://board.test/docs/child-e.pdf" in urls
+
+
+def test_dead_seed_is_reported_not_fatal(tmp_path: Path) -> None:
+    cat = Catalogue(tmp_path / "catalogue.sqlite")
+    sources = [Source(name="Testshire Board", urls=("http://board.test/reviews",)),
+               Source(name="Moved Board", urls=("http://board.test/moved-away",))]
+    crawl = Crawl(cat, BlobStore(tmp_path / "blobs"), sources, Settings(delay=0.0),
+                  transport=httpx.MockTransport(Site()))
+    stats = crawl.run()
+    assert stats["sources/seed_unreachable"] == 1
+    assert crawl.seed_problems == [("Moved Board", "http://board.test/moved-away", "HTTP 404")]
+    assert stats["fetched/document"] >= 3  # the other source was crawled as usual
