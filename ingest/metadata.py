@@ -175,10 +175,32 @@ def _tidy(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip()
 
 
+_JUNK_TITLE = re.compile(
+    r"microsoft\s+(word|powerpoint)|\.(docx?|pdf|pptx?|odt|rtf)\b|^(untitled|document\d*|"
+    r"report\s+template|template|slide\s*\d*|final|draft|title|new\s+document|pdf)\W*$", re.I)
+_SITE_SUFFIX = re.compile(
+    r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014]*\b(safeguarding|partnership|board|council|borough|"
+    r"county|committee|gov\.uk)\b[^|]*$", re.I)
+_WORD = re.compile(r"[a-z0-9]{3,}")
+
+
 def title_of(meta_title: str, cover: str) -> str:
-    """A readable title: the document's own title unless it is a file name, else its first lines."""
-    if meta_title and not re.search(r"microsoft\s+word|\.docx?\b|\.pdf\b|^untitled", meta_title,
-                                    re.I):
-        return _tidy(meta_title)[:200]
-    lines = [ln.strip() for ln in cover.splitlines() if len(ln.strip()) > 3]
-    return _tidy(" ".join(lines[:3]))[:200] if lines else ""
+    """A readable title: the document's own title when it is a real one, else its first lines.
+
+    PDF titles are often left over from a template or the authoring file ("Report template",
+    "Microsoft Word - v3.docx"); a title that shares no words with the cover is not trusted. A
+    web page's "Report title | Board name" loses the site's name.
+    """
+    title = _tidy(_SITE_SUFFIX.sub("", meta_title or ""))
+    words = set(_WORD.findall(title.lower()))
+    cover_words = set(_WORD.findall(cover.lower()))
+    if title and not _JUNK_TITLE.search(title) and (not cover_words or words & cover_words):
+        return title[:200]
+    lines: list[str] = []
+    for line in cover.splitlines():  # the cover's first block of lines, up to a blank line
+        if not line.strip():
+            if lines:
+                break
+            continue
+        lines.append(line.strip())
+    return _tidy(" ".join(lines[:3]))[:200] if lines else title[:200]

@@ -27,7 +27,7 @@ from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 
-METADATA_VERSION = 1
+METADATA_VERSION = 2  # 2: titles ignore template and site names
 _COVER_CHARS = 800
 
 
