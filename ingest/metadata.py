@@ -196,11 +196,25 @@ def title_of(meta_title: str, cover: str) -> str:
     cover_words = set(_WORD.findall(cover.lower()))
     if title and not _JUNK_TITLE.search(title) and (not cover_words or words & cover_words):
         return title[:200]
-    lines: list[str] = []
-    for line in cover.splitlines():  # the cover's first block of lines, up to a blank line
-        if not line.strip():
-            if lines:
-                break
-            continue
-        lines.append(line.strip())
-    return _tidy(" ".join(lines[:3]))[:200] if lines else title[:200]
+    for block in _blocks(cover)[:4]:
+        if not _ORGANISATION.match(block):  # a cover often starts with the board's name
+            return block[:200]
+    return title[:200]
+
+
+_ORGANISATION = re.compile(
+    r"^[\w'&,. -]*\b(safeguarding|council|partnership|board|committee|panel)\b[\w'&,. -]*$",
+    re.I)
+
+
+def _blocks(cover: str, max_lines: int = 3) -> list[str]:
+    """The cover's blocks of lines (separated by blank lines), each tidied to one line."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in [*cover.splitlines(), ""]:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            blocks.append(_tidy(" ".join(current[:max_lines])))
+            current = []
+    return blocks
