@@ -89,7 +89,8 @@ def test_review_type_and_child() -> None:
 def test_title_ignores_authoring_file_names() -> None:
     assert title_of("Microsoft Word - SCR final v3.docx", "Serious Case Review\nChild D\n") == (
         "Serious Case Review Child D")
-    assert title_of("Child D overview report", "Northmoor LSCB\nChild D") == "Child D overview report"
+    cover = "Northmoor LSCB\nChild D"
+    assert title_of("Child D overview report", cover) == "Child D overview report"
     assert title_of("Report template", "Serious Case Review\nBaby Q\n\nAuthor: J Smith") == (
         "Serious Case Review Baby Q")
     assert title_of("Review of Child T | Northmoor Safeguarding Children Partnership",
