@@ -292,19 +292,11 @@ class Catalogue:
         )
         return [dict(r) for r in rows]
 
-    def links_from(self, url: str) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT * FROM links WHERE from_url=? ORDER BY to_url", (url,))
-        return [dict(r) for r in rows]
-
     def document_links_from(self, url: str) -> int:
         """How many fetched documents (not pages) a page links to: listings link to many."""
         return self.db.execute(
             "SELECT COUNT(*) FROM links l JOIN urls u ON u.url = l.to_url "
             "WHERE l.from_url = ? AND u.kind = 'document'", (url,)).fetchone()[0]
-
-    def url_counts(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT state, COUNT(*) FROM urls GROUP BY state")
-        return {r[0]: r[1] for r in rows}
 
     def fetch_log(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute("SELECT * FROM fetches ORDER BY id")]
@@ -389,17 +381,6 @@ class Catalogue:
     def extraction(self, doc_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT * FROM extractions WHERE doc_id=?", (doc_id,)).fetchone()
         return dict(row) | {"meta": json.loads(row["meta"] or "{}")} if row else None
-
-    def extraction_counts(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT status, COUNT(*) FROM extractions GROUP BY status")
-        return {r[0]: r[1] for r in rows}
-
-    def extraction_failures(self) -> list[dict[str, Any]]:
-        rows = self.db.execute(
-            "SELECT e.doc_id, e.status, e.reason, d.url FROM extractions e "
-            "JOIN documents d ON d.id = e.doc_id WHERE e.status != 'ok' ORDER BY d.url"
-        )
-        return [dict(r) for r in rows]
 
     def page_texts(self, doc_id: str) -> list[str]:
         rows = self.db.execute("SELECT text FROM pages WHERE doc_id=? ORDER BY page", (doc_id,))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.metadata import is_junk_title
+
 # What a document says it is, strongest on its cover / title.
 REVIEW_NAMES = re.compile(
     r"serious\s+case\s+review|local\s+child\s+safeguarding\s+practice\s+review|"
@@ -97,17 +99,9 @@ def _doc_kind(*texts: str) -> str | None:
     return None
 
 
-def _meaningful_title(title: str) -> str:
-    """PDF titles are often the authoring file's name ("Microsoft Word - v3.docx"): ignore those."""
-    if re.search(r"microsoft\s+word|\.docx?\b|\.pdf\b|^untitled|^document\d*$|draft\s+v\d", title,
-                 re.I):
-        return ""
-    return title
-
-
 def classify(ev: Evidence) -> Decision:
     """Decide whether ``ev`` is a case-review document, its doc_type, and why."""
-    title = _meaningful_title(ev.title)
+    title = "" if is_junk_title(ev.title) else ev.title
     head = f"{title}\n{ev.cover}"
     links = " ".join(ev.link_texts)
     score = 0

@@ -184,6 +184,11 @@ _SITE_SUFFIX = re.compile(
 _WORD = re.compile(r"[a-z0-9]{3,}")
 
 
+def is_junk_title(title: str) -> bool:
+    """True for titles left over from a template or the authoring file."""
+    return bool(_JUNK_TITLE.search(title.strip()))
+
+
 def title_of(meta_title: str, cover: str) -> str:
     """A readable title: the document's own title when it is a real one, else its first lines.
 
@@ -194,7 +199,7 @@ def title_of(meta_title: str, cover: str) -> str:
     title = _tidy(_SITE_SUFFIX.sub("", meta_title or ""))
     words = set(_WORD.findall(title.lower()))
     cover_words = set(_WORD.findall(cover.lower()))
-    if title and not _JUNK_TITLE.search(title) and (not cover_words or words & cover_words):
+    if title and not is_junk_title(title) and (not cover_words or words & cover_words):
         return title[:200]
     for block in _blocks(cover)[:4]:
         if not _ORGANISATION.match(block):  # a cover often starts with the board's name
