@@ -202,7 +202,8 @@ def title_of(meta_title: str, cover: str) -> str:
     if title and not is_junk_title(title) and (not cover_words or words & cover_words):
         return title[:200]
     for block in _blocks(cover)[:4]:
-        if not _ORGANISATION.match(block):  # a cover often starts with the board's name
+        # a cover often starts with the board's name: skip it, but not a review's own title
+        if not _ORGANISATION.match(block) or _DOCUMENT_WORDS.search(block):
             return block[:200]
     return title[:200]
 
@@ -210,6 +211,9 @@ def title_of(meta_title: str, cover: str) -> str:
 _ORGANISATION = re.compile(
     r"^[\w'&,. -]*\b(safeguarding|council|partnership|board|committee|panel)\b[\w'&,. -]*$",
     re.I)
+
+
+_DOCUMENT_WORDS = re.compile(r"review|brief|summary|report|response|learning|minutes", re.I)
 
 
 def _blocks(cover: str, max_lines: int = 3) -> list[str]:

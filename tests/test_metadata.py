@@ -93,5 +93,8 @@ def test_title_ignores_authoring_file_names() -> None:
     assert title_of("Child D overview report", cover) == "Child D overview report"
     assert title_of("Report template", "Serious Case Review\nBaby Q\n\nAuthor: J Smith") == (
         "Serious Case Review Baby Q")
+    assert title_of("Report template", "Brackenhurst Safeguarding Children Partnership\n\n"
+                    "Local Child Safeguarding Practice Review\nChild W\n\nIndependent reviewer: "
+                    "R Evans") == "Local Child Safeguarding Practice Review Child W"
     assert title_of("Review of Child T | Northmoor Safeguarding Children Partnership",
                     "Review of Child T") == "Review of Child T"
