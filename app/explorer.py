@@ -184,8 +184,10 @@ def search_view(reports: list[dict]) -> None:
     if warning:
         st.warning(f"Query repaired: {warning}.")
     if not hits:
-        active = [f for f, v in filters.items() if v]
-        hint = (" Filters are narrowing the search (" + ", ".join(active) + "): try (all)."
+        names = {"board": "board", "review_type": "review type", "doc_type": "document type",
+                 "themes": "theme", "year": "publication year"}
+        active = [names[f] for f, v in filters.items() if v]
+        hint = (" Filters narrow the search (" + ", ".join(active) + "): try widening them."
                 if active else "")
         st.info(f"No case-review documents match {query!r}.{hint} Try fewer words, a "
                 "wildcard (sleep*) or OR between alternatives.")
@@ -265,9 +267,10 @@ def report_view(reports: list[dict]) -> None:
                     where = f"p. {ev['page']}: " if ev["page"] else ""
                     st.markdown(f"> {_md(where + ev['sentence'])}")
     with right:
-        if not texts:
-            reason = f" ({r['status_reason']})" if r["status_reason"] else ""
-            st.warning(f"No text for this document: {r['status']}{reason}.")
+        if r["status"] != "ok" or not any(t.strip() for t in texts):
+            reason = f" \u2014 {r['status_reason']}" if r["status_reason"] else ""
+            st.warning(f"No readable text for this document: {_field(r, 'status')}"
+                       f"{_md(reason)}. Open the source document to read it.")
             return
         n = len(texts)
         raw_page = st.query_params.get("page")
@@ -277,7 +280,10 @@ def report_view(reports: list[dict]) -> None:
         page = int(st.number_input(f"Page (1\u2013{n})", 1, n, step=1, key="page"))
         _to_url("page", str(page))
         st.caption(f"Page {page} of {n} · Cite: {_md(_cite(r, page if r['pages'] else None))}")
-        st.markdown(_page_html(texts[page - 1]), unsafe_allow_html=True)
+        if texts[page - 1].strip():
+            st.markdown(_page_html(texts[page - 1]), unsafe_allow_html=True)
+        else:
+            st.info("No text was extracted from this page (it may be an image or blank).")
 
 
 def themes_view(reports: list[dict]) -> None:
@@ -285,12 +291,13 @@ def themes_view(reports: list[dict]) -> None:
     summary = _themes(str(DATA))
     st.caption(f"{summary['documents_tagged']} case-review documents tagged. A document can "
                "carry several themes.")
-    rows = sorted(({"theme": t["label"], "group": t["group"], "documents": t["documents"],
-                    "share": t["share"]} for t in summary["themes"]),
+    rows = sorted(({"theme": t["label"], "group": t["group"].replace("_", " & "),
+                    "documents": t["documents"], "share": round(100 * t["share"])}
+                   for t in summary["themes"]),
                   key=lambda row: (-row["documents"], row["theme"]))
     st.dataframe(rows, hide_index=True, width="stretch", height="content",
                  column_config={"share": st.column_config.ProgressColumn(
-                     "share of documents", min_value=0.0, max_value=1.0, format="percent")})
+                     "share of tagged documents", min_value=0, max_value=100, format="%d%%")})
     labels = _labels()
     if not labels:
         st.info("The taxonomy has no themes.")
