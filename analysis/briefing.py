@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.queries import report_records
 from analysis.taxonomy import load_taxonomy
-from app.queries import report_records
 from ingest.catalogue import Catalogue
 from ingest.errors import AtlasError
 

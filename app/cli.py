@@ -86,8 +86,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
+    from analysis.queries import report_records
     from app.pipeline import open_catalogue
-    from app.queries import report_records
 
     with open_catalogue(args.data) as cat:
         records = report_records(cat, include_all=args.all)
@@ -107,8 +107,8 @@ def cmd_reports(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from analysis.queries import new_since
     from app.pipeline import open_catalogue
-    from app.queries import new_since
 
     try:
         since = date.fromisoformat(args.since).isoformat()
@@ -156,8 +156,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_themes(args: argparse.Namespace) -> int:
+    from analysis.queries import theme_summary
     from app.pipeline import open_catalogue
-    from app.queries import theme_summary
 
     with open_catalogue(args.data) as cat:
         summary = theme_summary(cat)
@@ -171,8 +171,8 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
+    from analysis.queries import topic_model
     from app.pipeline import open_catalogue
-    from app.queries import topic_model
 
     with open_catalogue(args.data) as cat:
         model = topic_model(cat)

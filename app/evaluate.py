@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from analysis.queries import report_records
 from analysis.taxonomy import CORE_THEMES
 from app.pipeline import open_catalogue
-from app.queries import report_records
 from ingest.errors import AtlasError
 
 SAMPLE_RECORD = "sample-web.json"  # written into DATA by `scr demo` and the tests

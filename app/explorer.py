@@ -1,7 +1,7 @@
 """The SCR Atlas explorer (Streamlit): search, read a report, explore themes.
 
 Run with ``scr app --data DIR`` (which sets ``SCR_DATA``). Every view reads through the same
-functions as the CLI (app.queries, index.search), so the explorer and ``scr ... --json`` agree.
+functions as the CLI (analysis.queries, index.search), so the explorer and ``scr ... --json`` agree.
 Report text is always HTML-escaped before it is shown; the state of a view (page, query,
 filters, report, theme) lives in the URL's query parameters so a view can be shared.
 
@@ -21,9 +21,9 @@ from typing import Any
 
 import streamlit as st
 
+from analysis.queries import report_records, theme_summary
 from analysis.taxonomy import load_taxonomy
 from app.pipeline import open_catalogue
-from app.queries import report_records, theme_summary
 from index.search import search
 from ingest.errors import AtlasError
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.queries import report_records
 from app import pipeline
 from app.pipeline import open_catalogue
-from app.queries import report_records
 from tests.conftest import Build
 
 EXPLORER = Path(__file__).resolve().parents[1] / "app" / "explorer.py"
