@@ -12,8 +12,14 @@ from ingest.catalogue import Catalogue
 def report_records(cat: Catalogue, include_all: bool = False) -> list[dict[str, Any]]:
     """One record per case-review document, with the contract's fields first."""
     theme_map = cat.theme_map()
+    rows = cat.reports(include_all=include_all)
+    shared = _case_facts(rows)
     out = []
-    for r in cat.reports(include_all=include_all):
+    for r in rows:
+        for field in CASE_FACTS:  # a briefing that omits the age gets its review's
+            if r[field] is None and (r["case_id"], field) in shared:
+                r[field], source = shared[(r["case_id"], field)]
+                r["provenance"] = {**r["provenance"], field: f"case: {source}"}
         out.append({
             "id": r["id"], "url": r["url"], "title": r["title"], "board": r["board"],
             "year": r["year"], "doc_type": r["doc_type"], "review_type": r["review_type"],
@@ -22,12 +28,34 @@ def report_records(cat: Catalogue, include_all: bool = False) -> list[dict[str, 
             "month": r["month"], "nation": r["nation"], "region": r["region"],
             "status": r["status"], "status_reason": r["status_reason"],
             "content_type": r["content_type"], "sha256": r["sha256"],
-            "first_seen": r["fetched_at"], "urls": cat.document_urls(r["id"]),
+            "first_seen": r["fetched_at"], "urls": cat.all_urls_of(r["id"]),
+            "age_months": r["age_months"], "gender": r["gender"], "outcome": r["outcome"],
+            "case": r["case_id"], "duplicates": cat.duplicates_of(r["id"]),
+            "duplicate_of": r["duplicate_of"],
             "withdrawn": r["withdrawn_at"], "withdrawn_reason": r["withdrawn_reason"],
             "superseded_by": r["superseded_by"],
             "is_review": bool(r["is_review"]), "decision": r["reason"],
             "provenance": r["provenance"],
         })
+    return out
+
+
+CASE_FACTS = ("age_months", "gender", "outcome")
+
+
+def _case_facts(rows: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[Any, str]]:
+    """The most common stated value of each child fact in each case, and a document saying it."""
+    votes: dict[tuple[str, str], Counter[Any]] = {}
+    said_by: dict[tuple[str, str, Any], str] = {}
+    for r in rows:
+        for field in CASE_FACTS:
+            if r["case_id"] and r[field] is not None:
+                votes.setdefault((r["case_id"], field), Counter())[r[field]] += 1
+                said_by.setdefault((r["case_id"], field, r[field]), r["id"])
+    out = {}
+    for (case_id, field), counter in votes.items():
+        value = counter.most_common(1)[0][0]
+        out[(case_id, field)] = (value, f"stated by {said_by[(case_id, field, value)]}")
     return out
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from analysis.queries import report_records
 from analysis.taxonomy import CORE_THEMES
+from app import eval_facts
 from app.pipeline import open_catalogue
 from ingest.errors import AtlasError
 
@@ -142,6 +143,14 @@ def evaluate(data: Path, manifest_dir: Path | None = None) -> dict[str, Any]:
                 same = (_norm_child(r[f]) == _norm_child(t[f])) if f == "child" else r[f] == t[f]
                 field_hits[f] += int(same)
         scores["metadata_accuracy"] = {f: _ratio(field_hits[f], field_total[f]) for f in FIELDS}
+        pairs = [(truth[k], found[k]) for k in sorted(true_pos)]
+        by_id = {truth[k]["id"]: found[k] for k in true_pos}
+        scores["child_facts"] = eval_facts.child_facts(pairs)
+        scores["cases"] = eval_facts.cases(pairs)
+        scores["duplicates"] = eval_facts.duplicates(pairs, by_id)
+        if any("recommendations" in t for t, _ in pairs):
+            recs = {r["id"]: cat.recommendations(r["id"]) for _, r in pairs}
+            scores["recommendations"] = eval_facts.recommendations(pairs, recs)
         tp = fp = fn = 0
         per_theme: dict[str, Counter[str]] = {t: Counter() for t in CORE_THEMES}
         for k in true_pos:
@@ -192,6 +201,13 @@ def gate_figures(scores: dict[str, Any]) -> dict[str, float]:
         "offsite_clean": 1.0 if scores.get("offsite_page_fetches", 0) == 0 else 0.0,
     }
     figures.update({f"metadata_{k}": v for k, v in scores["metadata_accuracy"].items()})
+    figures.update({f"metadata_{k}": v["accuracy"] for k, v in scores["child_facts"].items()})
+    figures["cases_f1"] = scores["cases"]["f1"]
+    if scores["duplicates"]["copies"]:
+        figures["duplicates_folded"] = scores["duplicates"]["folded"]
+    if "recommendations" in scores:
+        figures["recommendations_recall"] = scores["recommendations"]["recall"]
+        figures["recommendations_precision"] = scores["recommendations"]["precision"]
     return figures
 
 
@@ -240,6 +256,18 @@ def format_table(scores: dict[str, Any]) -> str:
     ]
     rows += [(f"metadata accuracy: {f}", f"{v:.3f}")
              for f, v in scores["metadata_accuracy"].items()]
+    rows += [(f"{f.replace('_months', '')} where stated: accuracy / answered ({v['documents']})",
+              f"{v['accuracy']:.3f} / {v['answered']:.3f}")
+             for f, v in scores["child_facts"].items()]
+    ca, du = scores["cases"], scores["duplicates"]
+    rows += [(f"cases pairwise P / R / F1 ({ca['true_pairs']} true pairs)",
+              f"{ca['precision']:.3f} / {ca['recall']:.3f} / {ca['f1']:.3f}"),
+             (f"near-duplicate copies folded ({du['copies']}), wrong merges",
+              f"{du['folded']:.3f}, {du['wrong_merges']}")]
+    if "recommendations" in scores:
+        rc = scores["recommendations"]
+        rows += [(f"recommendations P / R / right page ({rc['expected']} expected)",
+                  f"{rc['precision']:.3f} / {rc['recall']:.3f} / {rc['right_page']:.3f}")]
     th = scores["themes"]
     rows += [("themes precision / recall / F1",
               f"{th['precision']:.3f} / {th['recall']:.3f} / {th['f1']:.3f}")]

@@ -71,6 +71,7 @@ def crawl(data: Path, sources_file: Path, settings: Settings, progress: Progress
 
 
 def extract(data: Path, settings: Settings, progress: Progress | None = None) -> Counter[str]:
+    from ingest.grouping import run_grouping
     from ingest.stages import run_describe, run_extract
 
     with open_catalogue(data) as cat:
@@ -80,6 +81,8 @@ def extract(data: Path, settings: Settings, progress: Progress | None = None) ->
 
         counts = run_extract(cat, blob_store(data), settings, tick)
         counts.update({f"describe/{k}": v for k, v in run_describe(cat).items()})
+        grouped = run_grouping(cat)
+        counts.update({f"group/{k}": v for k, v in grouped.items() if v})
         return counts
 
 

@@ -13,6 +13,11 @@ Tables (schema version in ``meta``; :data:`MIGRATIONS` upgrades older files in o
 - ``extractions`` and ``pages``: extraction status/reason and text per page.
 - ``metadata``: the review decision and fields, each with where it came from (``provenance``).
 - ``themes``: per document and theme, score, yes/no and evidence passages.
+- ``signatures``, ``cases`` and ``recommendations`` (schema v3, accessors in
+  :mod:`ingest.catalogue_facts`): MinHash signatures for near-duplicate detection
+  (``documents.duplicate_of`` marks a copy), the case each review document belongs to, and the
+  numbered recommendations of each report with their pages. ``metadata`` gains the child's age
+  (months), gender and the outcome (death or serious harm).
 - ``kv``: small analysis results (the topic model) as JSON.
 
 Stages never write SQL of their own: they call the functions here.
@@ -28,9 +33,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ingest.catalogue_facts import METADATA_FIELDS, FactsTables
 from ingest.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE sources (
@@ -88,8 +94,23 @@ ALTER TABLE documents ADD COLUMN superseded_by TEXT;
 CREATE INDEX documents_fetched ON documents(fetched_at);
 """
 
+# v3: the child's age, gender and the outcome; near-duplicates; cases; recommendations.
+_V3 = """
+ALTER TABLE metadata ADD COLUMN age_months INTEGER;
+ALTER TABLE metadata ADD COLUMN gender TEXT;
+ALTER TABLE metadata ADD COLUMN outcome TEXT;
+ALTER TABLE documents ADD COLUMN duplicate_of TEXT;
+CREATE TABLE signatures (doc_id TEXT PRIMARY KEY, words INTEGER NOT NULL, minhash BLOB NOT NULL);
+CREATE TABLE cases (doc_id TEXT PRIMARY KEY, case_id TEXT NOT NULL);
+CREATE INDEX cases_case ON cases(case_id);
+CREATE TABLE recommendations (
+    doc_id TEXT NOT NULL, n INTEGER NOT NULL, number TEXT, page INTEGER, heading TEXT,
+    text TEXT NOT NULL, PRIMARY KEY (doc_id, n)
+);
+"""
+
 #: MIGRATIONS[n] takes a database from schema version n to n + 1.
-MIGRATIONS: dict[int, str] = {0: _V1, 1: _V2}
+MIGRATIONS: dict[int, str] = {0: _V1, 1: _V2, 2: _V3}
 
 
 def now() -> str:
@@ -102,7 +123,7 @@ def doc_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-class Catalogue:
+class Catalogue(FactsTables):
     """A connection to ``DATA/catalogue.sqlite``; use as a context manager or call close()."""
 
     def __init__(self, path: Path, *, create: bool = True) -> None:
@@ -405,18 +426,17 @@ class Catalogue:
 
     def save_metadata(self, doc_id: str, version: int, fields: dict[str, Any],
                       provenance: dict[str, str]) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO metadata VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc_id, version, int(fields["is_review"]), fields.get("reason"),
-             fields.get("title"), fields.get("board"), fields.get("nation"),
-             fields.get("region"), fields.get("year"), fields.get("month"),
-             fields.get("doc_type"), fields.get("review_type"), fields.get("child"),
-             json.dumps(provenance, sort_keys=True)),
-        )
+        row = {name: fields.get(name) for name in METADATA_FIELDS}
+        row |= {"doc_id": doc_id, "version": version, "is_review": int(fields["is_review"]),
+                "provenance": json.dumps(provenance, sort_keys=True)}
+        names = ", ".join(row)
+        marks = ", ".join(f":{name}" for name in row)
+        self.db.execute(f"INSERT OR REPLACE INTO metadata ({names}) VALUES ({marks})", row)
 
     def reports(self, include_all: bool = False) -> list[dict[str, Any]]:
         """Documents with their metadata and extraction outcome (case reviews only by default)."""
-        clause = "1 = 1" if include_all else "m.is_review = 1 AND d.superseded_by IS NULL"
+        clause = "1 = 1" if include_all else (
+            "m.is_review = 1 AND d.superseded_by IS NULL AND d.duplicate_of IS NULL")
         return self._reports_where(clause + " ORDER BY m.board, m.year, d.url", ())
 
     def report(self, doc_id: str) -> dict[str, Any] | None:
@@ -427,10 +447,11 @@ class Catalogue:
     def _reports_where(self, clause: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT d.id, d.url, d.source, d.content_type, d.size, d.sha256, d.fetched_at, "
-            "d.withdrawn_at, d.withdrawn_reason, d.superseded_by, m.*, e.status, "
-            "e.reason AS status_reason, e.pages AS pages, e.paged "
+            "d.withdrawn_at, d.withdrawn_reason, d.superseded_by, d.duplicate_of, m.*, "
+            "e.status, e.reason AS status_reason, e.pages AS pages, e.paged, c.case_id "
             "FROM documents d JOIN metadata m ON m.doc_id = d.id "
-            f"JOIN extractions e ON e.doc_id = d.id WHERE {clause}",
+            "JOIN extractions e ON e.doc_id = d.id LEFT JOIN cases c ON c.doc_id = d.id "
+            f"WHERE {clause}",
             args,
         )
         out = []

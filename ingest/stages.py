@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from ingest.blobs import BlobStore
 from ingest.catalogue import Catalogue
+from ingest.childfacts import child_age, child_gender, outcome
 from ingest.classify import Evidence, classify
 from ingest.extract import extract_many
 from ingest.metadata import (
@@ -27,7 +28,7 @@ from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 
-METADATA_VERSION = 2  # 2: titles ignore template and site names
+METADATA_VERSION = 3  # 2: titles ignore template and site names; 3: age, gender, outcome
 _COVER_CHARS = 800
 
 
@@ -116,6 +117,14 @@ def describe(cat: Catalogue, doc: dict, sources: dict[str, dict]) -> tuple[dict,
     fields["child"] = child.value if child else None
     if child:
         prov["child"] = child.source
+    about = f"{cover}\n{' | '.join(ev.link_contexts)}\n{text}"
+    name = str(child.value) if child else None
+    for key, found in (("age_months", child_age(about, name)),
+                       ("gender", child_gender(about, name)),
+                       ("outcome", outcome(about, name))):
+        fields[key] = found.value if found and decision.is_review else None
+        if found and decision.is_review:
+            prov[key] = found.source
     return fields, prov
 
 
