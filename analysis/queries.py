@@ -88,3 +88,50 @@ def topic_model(cat: Catalogue) -> dict[str, Any]:
     model = cat.get_json("topics") or {"method": "nmf", "topics": [], "documents": {}}
     model.pop("corpus", None)
     return model
+
+
+def case_records(cat: Catalogue) -> list[dict[str, Any]]:
+    """One record per case (the documents of one review), newest first."""
+    by_case: dict[str, list[dict[str, Any]]] = {}
+    for r in report_records(cat):
+        by_case.setdefault(r["case"] or r["id"], []).append(r)
+    out = []
+    for case_id, docs in by_case.items():
+        docs.sort(key=lambda r: (_DOC_ORDER.get(r["doc_type"], 9), r["year"] or 0, r["id"]))
+        first = docs[0]
+        years = sorted({r["year"] for r in docs if r["year"]})
+        out.append({
+            "case": case_id, "board": first["board"], "child": first["child"],
+            "year": years[0] if years else None, "review_type": first["review_type"],
+            "nation": first["nation"], "region": first["region"],
+            "age_months": first["age_months"], "gender": first["gender"],
+            "outcome": first["outcome"],
+            "themes": sorted({t for r in docs for t in r["themes"]}),
+            "documents": [{"id": r["id"], "doc_type": r["doc_type"], "title": r["title"],
+                           "year": r["year"], "url": r["url"], "pages": r["pages"],
+                           "status": r["status"]} for r in docs],
+        })
+    out.sort(key=lambda c: (-(c["year"] or 0), c["board"] or "", c["case"]))
+    return out
+
+
+_DOC_ORDER = {"full_report": 0, "executive_summary": 1, "briefing": 2, "board_response": 3,
+              "other_review_document": 4}
+
+
+def recommendation_records(cat: Catalogue, contains: str | None = None) -> list[dict[str, Any]]:
+    """The numbered recommendations of every listed report, optionally only those with a phrase."""
+    reports = {r["id"]: r for r in report_records(cat)}
+    needle = " ".join(contains.lower().split()) if contains else None
+    out = []
+    for rec in cat.recommendations():
+        r = reports.get(rec["doc_id"])
+        if r is None or (needle and needle not in " ".join(rec["text"].lower().split())):
+            continue
+        out.append({
+            "id": r["id"], "case": r["case"], "board": r["board"], "year": r["year"],
+            "child": r["child"], "doc_type": r["doc_type"], "url": r["url"],
+            "number": rec["number"], "page": rec["page"], "heading": rec["heading"],
+            "text": rec["text"],
+        })
+    return out

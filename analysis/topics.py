@@ -46,9 +46,10 @@ def fit_topics(units: Sequence[tuple[str, str]], n_topics: int = 10, n_terms: in
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
+        warnings.simplefilter("always", RuntimeWarning)  # nndsvda on a tiny, degenerate matrix
         weights = model.fit_transform(matrix)
-    if caught:  # a not-quite-converged NMF is still a usable model: say so, do not fail
-        log.info("topics: NMF stopped after %d iterations before converging", model.n_iter_)
+    for warning in caught:  # a not-quite-converged NMF is still a usable model: say so
+        log.info("topics: %s (after %d iterations)", warning.message, model.n_iter_)
     terms = vectorizer.get_feature_names_out()
     doc_weights: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for (doc_id, _), row in zip(units, weights, strict=True):

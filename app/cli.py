@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.facts_cmd import add_facts_parsers
 from app.sources_cmd import add_sources_parser
 
 DEFAULT_DATA = "scr-data"
@@ -287,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "in DATA by `scr demo`)")
     p.add_argument("--write-baseline", type=Path, metavar="FILE",
                    help="record this build's figures as the quality gate's floors")
+    add_facts_parsers(add)
     add_sources_parser(sub)
     return parser
 

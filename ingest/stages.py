@@ -80,7 +80,7 @@ def describe(cat: Catalogue, doc: dict, sources: dict[str, dict]) -> tuple[dict,
         link_texts=tuple(lk["text"] or "" for lk in links),
         link_contexts=tuple(lk["context"] or "" for lk in links),
         words=len(text.split()),
-        paged=bool(ex["paged"]),
+        paged=bool(ex["paged"]) or meta.get("kind") in ("pdf", "docx"),  # a file, not a page
         link_count=cat.document_links_from(doc["url"]),
     )
     if ex["status"] != "ok" and not text.strip():
