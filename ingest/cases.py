@@ -15,7 +15,8 @@ pseudonym alone is not enough. Rules, over the case-review documents of one boar
    listed by its link text) and the years are equal.
 3. **Documents without a pseudonym** join the case of the same board (years at most one apart)
    whose document they resemble most, when that similarity is at least :data:`ATTACH` and
-   clearly ahead (:data:`MARGIN`) of the next case's.
+   clearly ahead (:data:`MARGIN`) of the next case's; failing that, the one case of the same
+   board and year whose documents state the same age, gender and outcome of the child.
 
 Why the facts matter more than the text: the documents of one review are written for different
 readers (a 7-minute briefing shares few words with the overview report), while a board's
@@ -117,6 +118,12 @@ def group_cases(docs: Sequence[CaseDoc]) -> dict[str, str]:
             if ranked and ranked[0][1] >= ATTACH and (
                     len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= MARGIN):
                 groups.merge(d.id, ranked[0][0])
+                continue
+            same_facts = {groups.find(b.id) for b in board_docs
+                          if b is not d and child_key(b.child) and b.year == d.year
+                          and _same_child_facts(d, b)}
+            if len(same_facts) == 1:
+                groups.merge(d.id, same_facts.pop())
     members: dict[str, list[CaseDoc]] = {}
     for d in docs:
         members.setdefault(groups.find(d.id), []).append(d)
@@ -128,6 +135,12 @@ def group_cases(docs: Sequence[CaseDoc]) -> dict[str, str]:
             out[d.id] = case_id
     logger.info("cases: %d documents in %d cases", len(docs), len(members))
     return out
+
+
+def _same_child_facts(a: CaseDoc, b: CaseDoc) -> bool:
+    """Both state the same age (to the month), gender and outcome of the child."""
+    facts = ((a.age_months, b.age_months), (a.gender, b.gender), (a.outcome, b.outcome))
+    return all(x is not None and x == y for x, y in facts)
 
 
 class _Groups:

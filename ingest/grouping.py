@@ -19,7 +19,7 @@ from ingest.neardup import Signature, canonical, duplicate_groups, signature
 log = logging.getLogger(__name__)
 
 STATE_KEY = "grouping_state"
-GROUPING_VERSION = 1
+GROUPING_VERSION = 2  # 2: unnamed documents join the one case stating the same facts
 HEAD_CHARS = 3000  # the part of a copy that names its publisher (cover, introduction)
 
 

@@ -24,11 +24,13 @@ from ingest.metadata import (
     review_type,
     title_of,
 )
+from ingest.recommendations import extract_recommendations
 from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 
-METADATA_VERSION = 3  # 2: titles ignore template and site names; 3: age, gender, outcome
+# 2: titles ignore template and site names; 3: age, gender, outcome; 4: recommendations
+METADATA_VERSION = 4
 _COVER_CHARS = 800
 
 
@@ -137,6 +139,14 @@ def run_describe(cat: Catalogue) -> Counter[str]:
         for doc in todo:
             fields, prov = describe(cat, doc, sources)
             cat.save_metadata(doc["id"], METADATA_VERSION, fields, prov)
+            recs = []
+            if fields["is_review"]:
+                ex = cat.extraction(doc["id"]) or {"paged": 1}
+                found = extract_recommendations(cat.page_texts(doc["id"]), bool(ex["paged"]))
+                recs = [{"number": r.number, "page": r.page, "heading": r.heading,
+                         "text": r.text} for r in found]
+            cat.save_recommendations(doc["id"], recs)
+            counts["recommendations"] += len(recs)
             counts["review" if fields["is_review"] else "not_review"] += 1
     log.info("describe: %s", dict(counts))
     return counts

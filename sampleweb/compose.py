@@ -30,6 +30,11 @@ CHRONO_EVENTS = ("Routine contact; no concerns noted.", "Home visit completed.",
                  "Referral received; information gathered from partner agencies.",
                  "Review meeting held and plan updated.", "Case closed following review.")
 _SENTENCE_START = re.compile(r"([.!?]\s+)([a-z])")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# placeholders that are the child's pronouns: a passage using one states the child's sex
+CHILD_PRONOUNS = frozenset({"he", "him", "his", "He", "His"})
+# headings under which a review lists its numbered recommendations
+RECOMMENDATION_HEADINGS = ("Recommendations", "Improving systems and practice")
 
 
 class Picker:
@@ -41,6 +46,11 @@ class Picker:
         self.content = Content()
 
     def text(self, raw: str) -> str:
+        used = set(_PLACEHOLDER.findall(raw)) & set(self.values)
+        if "age" in used:
+            self.content.stated.add("age")
+        if used & CHILD_PRONOUNS:
+            self.content.stated.add("gender")
         filled = sentence_case(fill(raw, self.values))
         return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), filled)
 
@@ -97,6 +107,7 @@ def cover_lines(doc: Doc, board: Board, rng: random.Random) -> list[str]:
 def _intro(case: Case, p: Picker, long: str, lead: str = "This report sets out the findings "
            "of") -> list[str]:
     v = case.values
+    p.content.stated |= {"age", "gender", "outcome"}  # the first sentence states all three
     verb = "was" if case.outcome == "death" else "is"
     sex = "girl" if case.gender == "female" else "boy"
     what = (f"following the death of {v['child']}" if case.outcome == "death"
@@ -121,6 +132,7 @@ def _intro(case: Case, p: Picker, long: str, lead: str = "This report sets out t
 
 
 def _incident(case: Case, p: Picker) -> list[str]:
+    p.content.stated.add("outcome")
     return p.part("incident_death" if case.outcome == "death" else "incident_harm")
 
 
@@ -193,7 +205,7 @@ def _full_report(case: Case, p: Picker, long: str) -> list[Section]:
             Section("Practice and organisational learning",
                     [_chronology(case, rng)] + paras(present[half:] + negated)),
             *findings,
-            Section("Improving systems and practice", [recs]),
+            Section(RECOMMENDATION_HEADINGS[1], [recs]),
             Section("Statement by reviewer", paras([
                 "The reviewer confirms that they had no involvement with the family or "
                 "line management responsibility for the practitioners concerned."])),
@@ -210,7 +222,7 @@ def _full_report(case: Case, p: Picker, long: str) -> list[Section]:
         Section("Analysis and findings", paras(p.part("findings"))),
         *findings,
         Section("Good practice", paras(p.part("good_practice", rng.randint(1, 2)))),
-        Section("Recommendations", [recs]),
+        Section(RECOMMENDATION_HEADINGS[0], [recs]),
         Section("Glossary", [glossary]),
     ]
 
@@ -224,7 +236,8 @@ def _exec_summary(case: Case, p: Picker, long: str) -> list[Section]:
         Section("Summary of the case", paras(p.part("background")
                                              + _themes_present(case, p, 2) + negated)),
         Section("Key findings", paras(p.part("findings", 3) + confusers)),
-        Section("Recommendations", [Block("numbered", items=p.part("recommendations", 4))]),
+        Section(RECOMMENDATION_HEADINGS[0],
+                [Block("numbered", items=p.part("recommendations", 4))]),
     ]
 
 

@@ -6,6 +6,10 @@ Layout written under ``out_dir``::
     hosts/<host_key>/...            the files of each host
     hosts/<host_key>/_routes.json   redirects, fail-once pages, Content-Type overrides
     manifest.json                   hosts, documents, pages and special behaviour
+
+Each board's documents are planned, composed and rendered first; then a few of them are
+republished as near-duplicate copies by neighbouring boards (:mod:`sampleweb.mirrors`); then
+the sites are written.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sampleweb.distract import compose_distractor
 from sampleweb.docplan import assign_statuses, ensure_html, plan_case_docs, plan_distractors
 from sampleweb.linkgraph import discover
 from sampleweb.manifest import build_manifest, check_known_items
+from sampleweb.mirrors import plan_mirrors
 from sampleweb.model import Case, Doc
 from sampleweb.passages import PassageBank, load_passages
 from sampleweb.pdfwrite import choose_style, render_pdf
@@ -33,7 +38,7 @@ from sampleweb.urls import assign_paths
 
 logger = logging.getLogger(__name__)
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: mirrors, stated age/sex/outcome, recommendations
 
 
 def _make_docs(board: Board, bank: PassageBank, seed: int, small: bool,
@@ -54,7 +59,9 @@ def _make_docs(board: Board, bank: PassageBank, seed: int, small: bool,
             doc.content = compose_distractor(doc, board, bank, drng, cases)
         if doc.format == "pdf":
             doc.style = choose_style(doc, board, drng)
-            doc.data, doc.pages, doc.known_page = render_pdf(doc, board, doc.content, doc.style)
+            rendered = render_pdf(doc, board, doc.content, doc.style)
+            doc.data, doc.pages = rendered.data, rendered.pages
+            doc.known_page, doc.item_pages = rendered.known_page, rendered.item_pages
     return cases, docs
 
 
@@ -78,15 +85,27 @@ def generate(out_dir: Path, seed: int = 7, small: bool = False, *,
     phrases = PhraseMaker(random.Random(f"{seed}-phrases"))
     sites: dict[str, SiteOut] = {}
     all_docs: list[Doc] = []
+    made: list[tuple[Board, list[Case], list[Doc]]] = []
     for board in boards:
         cases, docs = _make_docs(board, bank, seed, small, phrases)
+        made.append((board, cases, docs))
+        all_docs += docs
+    mirrors = plan_mirrors(boards, all_docs, seed)
+    all_docs += mirrors
+    for board, cases, docs in made:
         partners = [(b.name, b.key) for b in boards if b.key != board.key]
         site_rng = random.Random(f"{seed}-{board.key}-site")
-        sites[board.key] = build_board_site(board, cases, docs, partners, site_rng)
-        all_docs += docs
+        sites[board.key] = build_board_site(
+            board, cases, docs, partners, site_rng,
+            neighbours=[m for m in mirrors if m.lister == board.key],
+            neighbours_rng=random.Random(f"{seed}-{board.key}-neighbours"))
     if any(d.host == DOCSTORE_KEY for d in all_docs):
         sites[DOCSTORE_KEY] = build_docstore(all_docs)
     notes = discover(sites, {b.key: b.seed_path for b in boards}, all_docs)
+    by_id = {d.id: d for d in all_docs}
+    for mirror in mirrors:
+        if not (mirror.discoverable and by_id[mirror.duplicate_of or ""].discoverable):
+            raise RuntimeError(f"near-duplicate {mirror.id} or its original is not discoverable")
     check_known_items(all_docs, sites)
     manifest = build_manifest(seed, small, boards, all_docs, sites, notes,
                               docstore_name=DOCSTORE_NAME, version=GENERATOR_VERSION)

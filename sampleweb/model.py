@@ -59,6 +59,7 @@ class Content:
     negated: set[str] = field(default_factory=set)
     confusers: set[str] = field(default_factory=set)
     known_phrase: str | None = None
+    stated: set[str] = field(default_factory=set)  # of the case: age, gender, outcome
 
     def plain_text(self) -> str:
         """All text, for uniqueness checks."""
@@ -99,6 +100,10 @@ class Doc:
     data: bytes = b""
     pages: int | None = None
     known_page: int | None = None
+    item_pages: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    #   (section, block, item) index of a numbered-list item -> 1-based page where it starts
+    listed_by: str = ""  # board whose site links the document, when not its own (mirrors)
+    duplicate_of: str | None = None  # id of the document this one is a re-saved copy of
     discoverable: bool = True
     robots_disallowed: bool = False
     content_type: str | None = None  # served Content-Type override
@@ -107,6 +112,11 @@ class Doc:
     def is_review(self) -> bool:
         """Whether this is part of a case review (not a distractor)."""
         return self.doc_type != "not_review"
+
+    @property
+    def lister(self) -> str:
+        """The board key whose site links to this document."""
+        return self.listed_by or self.board_key
 
     @property
     def review_type(self) -> str | None:

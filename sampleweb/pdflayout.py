@@ -1,8 +1,9 @@
 """A small page-layout engine: wraps text into lines and places them on A4 pages.
 
-Laying out before drawing lets the renderer know the page count ("Page 3 of 11") and the page
-on which the known-item paragraph landed, and lets the same layout be drawn either as PDF text
-or onto images (the "scanned" document). Coordinates are millimetres; text ops give the
+Laying out before drawing lets the renderer know the page count ("Page 3 of 11"), the page
+on which the known-item paragraph landed and the page on which each numbered item starts,
+and lets the same layout be drawn either as PDF text or onto images (the "scanned"
+document). Coordinates are millimetres; text ops give the
 baseline position. Widths come from fpdf2's core-font metrics, so wrapping is exact and fast.
 """
 
@@ -87,6 +88,7 @@ class Layout:
     y: float = 0.0
     col_top: float = 0.0  # where columns start on the current page
     gutter: float = 9.0
+    start_page: int = 0  # page on which the first line of the last text() call was placed
 
     @property
     def lead(self) -> float:
@@ -131,14 +133,17 @@ class Layout:
     def text(self, text: str, *, style: str = "", size: float | None = None, indent: float = 0.0,
              keep: bool = False, colour: tuple[int, int, int] = (0, 0, 0),
              gap: float | None = None) -> int:
-        """Flow a paragraph; returns the page number of its last line."""
+        """Flow a paragraph; returns the page number of its last line (``start_page`` is
+        left at the page number of its first line)."""
         size = size or self.size
         lead = size * PT * 1.38
         lines = wrap(text, self.font, style, size, self.col_w - indent)
         if keep:
             self.need(lead * len(lines))
-        for line in lines:
+        for n, line in enumerate(lines):
             self.need(lead)
+            if n == 0:
+                self.start_page = self.page_no
             self.add(Op("t", self.col_x + indent, self.y + lead * 0.78, text=line, style=style,
                         size=size, colour=colour))
             self.y += lead

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from fpdf import FPDF
@@ -114,8 +115,21 @@ def _center_lines(text: str, lay: Layout, size: float, width: float) -> list[tup
     return out
 
 
-def layout_doc(doc: Doc, board: Board, content: Content, style: dict) -> tuple[Layout, int | None]:
-    """Lay a document out; returns the layout and the page holding the known phrase."""
+@dataclass
+class Rendered:
+    """A rendered PDF and what its layout tells the manifest."""
+
+    data: bytes
+    pages: int
+    known_page: int | None  # page holding the known-item paragraph
+    item_pages: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    #   (section, block, item) index of each numbered-list item -> page where it starts
+
+
+def layout_doc(doc: Doc, board: Board, content: Content,
+               style: dict) -> tuple[Layout, int | None, dict[tuple[int, int, int], int]]:
+    """Lay a document out; returns the layout, the page holding the known phrase and the page
+    on which each numbered-list item starts (keyed by section, block and item index)."""
     lay = Layout(font=str(style["font"]), size=float(style["size"]),
                  columns=int(style["columns"]), accent=_hex_rgb(board.colour))
     columns = lay.columns
@@ -130,12 +144,13 @@ def layout_doc(doc: Doc, board: Board, content: Content, style: dict) -> tuple[L
     lay.columns = columns
     lay.col_top = lay.y
     known_page = None
+    item_pages: dict[tuple[int, int, int], int] = {}
     toc: list[tuple[str, int]] = []
     for s_no, section in enumerate(content.sections, 1):
         toc.append((section.heading, lay.page_no))
         lay.heading(to_latin1(section.heading))
         p_no = 0
-        for block in section.blocks:
+        for b_no, block in enumerate(section.blocks):
             if block.kind == "p":
                 p_no += 1
                 text = to_latin1(block.text)
@@ -148,12 +163,14 @@ def layout_doc(doc: Doc, board: Board, content: Content, style: dict) -> tuple[L
                 for i, item in enumerate(block.items, 1):
                     mark = f"{i}." if block.kind == "numbered" else "-"
                     lay.text(f"{mark} {to_latin1(item)}", indent=3, gap=1.2)
+                    if block.kind == "numbered":
+                        item_pages[(s_no - 1, b_no, i - 1)] = lay.start_page
                 lay.y += 2
             elif block.kind == "table":
                 lay.table([[to_latin1(c) for c in r] for r in block.rows])
     if contents_page is not None:
         _contents(lay, contents_page, toc)
-    return lay, known_page
+    return lay, known_page, item_pages
 
 
 def _contents(lay: Layout, page: int, toc: list[tuple[str, int]]) -> None:
@@ -182,13 +199,12 @@ def _metadata(pdf: FPDF, doc: Doc, style: dict) -> None:
     pdf.set_creator(str(style["creator"]))
 
 
-def render_pdf(doc: Doc, board: Board, content: Content, style: dict) -> tuple[bytes, int,
-                                                                                int | None]:
-    """(PDF bytes, page count, known-item page) for a document."""
-    lay, known_page = layout_doc(doc, board, content, style)
+def render_pdf(doc: Doc, board: Board, content: Content, style: dict) -> Rendered:
+    """The PDF bytes of a document, its page count and the pages of its marked blocks."""
+    lay, known_page, item_pages = layout_doc(doc, board, content, style)
     total = len(lay.pages)
     if doc.status == "needs_ocr":
-        return render_scanned(lay, doc), total, None
+        return Rendered(render_scanned(lay, doc), total, None, item_pages)
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
     _metadata(pdf, doc, style)
@@ -211,7 +227,7 @@ def render_pdf(doc: Doc, board: Board, content: Content, style: dict) -> tuple[b
         data = _CREATION.sub(lambda m: b" " * len(m.group(0)), data)
     if doc.status == "failed":
         data = data[: int(len(data) * 0.55)]
-    return data, total, known_page
+    return Rendered(data, total, known_page, item_pages)
 
 
 def _draw(pdf: FPDF, op: Op, font: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,14 @@ _SUFFIXES = (
     "holm", "mead", "stead", "thorpe", "wick", "worth", "cote", "hurst", "stow", "combe",
     "shaw", "garth", "dene", "lade", "ridge",
 )
+_NAME = re.compile(r"\b(?:" + "|".join(_PREFIXES) + ")(?:" + "|".join(_SUFFIXES) + r")\b")
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    """Text with every invented name replaced by '[redacted]' (as in a redacted copy)."""
+    return _NAME.sub(REDACTED, text)
+
 
 # (sentence, phrase); {N} is the invented name, other placeholders are the case's values
 REPORT_TEMPLATES = (

@@ -15,7 +15,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from sampleweb.boards import DOCSTORE_KEY, DOCSTORE_NAME, Board
+from sampleweb.boards import DOCSTORE_KEY, DOCSTORE_NAME, Board, board_by_key
 from sampleweb.chrome import SiteCtx, page, stylesheet
 from sampleweb.htmldoc import content_html, file_note, link
 from sampleweb.listing_shapes import SHAPES
@@ -23,7 +23,7 @@ from sampleweb.listings import Listing, Page
 from sampleweb.model import Case, Doc
 from sampleweb.sitepages import site_pages
 from sampleweb.urls import page_file
-from sampleweb.wording import slugify
+from sampleweb.wording import month_name, slugify
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +87,12 @@ def _robots(board: Board, out: SiteOut) -> None:
 
 
 def build_board_site(board: Board, cases: list[Case], docs: list[Doc],
-                     partners: list[tuple[str, str]], rng: random.Random) -> SiteOut:
-    """All pages and routes of one board's host."""
+                     partners: list[tuple[str, str]], rng: random.Random, *,
+                     neighbours: list[Doc] | None = None,
+                     neighbours_rng: random.Random | None = None) -> SiteOut:
+    """All pages and routes of one board's host; neighbours are other boards' reports this
+    board republishes (listed on a page that its review listing links to)."""
+    neighbours = neighbours or []
     out = SiteOut(board.key)
     listing_path = board.seed_path
     if "seed_redirect" in board.features:
@@ -123,18 +127,39 @@ def build_board_site(board: Board, cases: list[Case], docs: list[Doc],
                                        f"<ul>{lis}</ul>"), "listing")
     if "fail_once" in board.features and board.shape == "case_list":
         lst.briefings_path = f"{listing_path}/learning-briefings"
-    for pg in SHAPES[board.shape](lst):
+    pages = SHAPES[board.shape](lst)
+    if neighbours:
+        pages.append(_neighbours_page(next(pg for pg in pages if pg.path == listing_path),
+                                      neighbours, neighbours_rng or random.Random(board.key)))
+    for pg in pages:
         _write(out, ctx, pg)
     for pg in site_pages(ctx, docs, rng):
         _write(out, ctx, pg)
     _fail_once(board, out, lst)
-    for doc in docs:
+    for doc in docs + neighbours:
         _publish(out, ctx, doc, listing_path)
     _robots(board, out)
     out.files["css/site.css"] = stylesheet(board).encode()
     out.files["_404.html"] = page(ctx, "Page not found", "<h1>Page not found</h1><p>The page "
                                   "you were looking for may have moved.</p>").encode()
     return out
+
+
+def _neighbours_page(listing: Page, docs: list[Doc], rng: random.Random) -> Page:
+    """A page of other boards' reports that this board republishes, linked from its listing."""
+    heading = rng.choice(("Reviews from neighbouring areas", "Learning from other areas"))
+    path = (listing.path + slugify(heading) + "/" if listing.path.endswith("/")
+            else f"{listing.path}/{slugify(heading)}")
+    listing.main += f'<p><a href="{esc(path)}">{heading}</a></p>'
+    items = []
+    for doc in docs:
+        origin = board_by_key(doc.board_key)
+        items.append(f"<li>{esc(origin.name)}: {link(doc, rng, doc.title + file_note(doc))} "
+                     f"(published {month_name(doc.month)} {doc.year})</li>")
+    main = (f"<h1>{heading}</h1><p>Reviews published by neighbouring partnerships, shared "
+            f"with their permission.</p><ul>{''.join(items)}</ul>")
+    return Page(path, heading, main, kind="listing",
+                crumbs=[("Case reviews", listing.path), (heading, "")])
 
 
 def _write(out: SiteOut, ctx: SiteCtx, pg: Page) -> None:

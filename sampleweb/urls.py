@@ -33,7 +33,8 @@ def page_file(path: str) -> tuple[str, str | None]:
     return clean + "/index.html", None
 
 
-def _short_name(doc: Doc) -> str:
+def short_name(doc: Doc) -> str:
+    """'SCR Child D Overview report': the base of a document's file name."""
     case = doc.case
     if case is None:
         return doc.title
@@ -43,6 +44,12 @@ def _short_name(doc: Doc) -> str:
 
 
 def _pdf_path(board: Board, doc: Doc, rng: random.Random, ids: set[int]) -> str:
+    return pdf_path(board, short_name(doc), doc.year, doc.month, rng, ids)
+
+
+def pdf_path(board: Board, name: str, y: int, m: int, rng: random.Random,
+             ids: set[int]) -> str:
+    """A PDF's path on a board's site in its URL style (ids: numeric folder ids in use)."""
     def new_id(low: int, high: int) -> int:
         while True:
             n = rng.randint(low, high)
@@ -50,10 +57,9 @@ def _pdf_path(board: Board, doc: Doc, rng: random.Random, ids: set[int]) -> str:
                 ids.add(n)
                 return n
 
-    name = _short_name(doc)
     if rng.random() < 0.25:
         name += rng.choice((" final", " FINAL", " v2", " published"))
-    style, y, m = board.url_style, doc.year, doc.month
+    style = board.url_style
     if style == "umbraco":
         return f"/media/{new_id(1000, 9999)}/{slugify(name)}.pdf"
     if style == "assets":
@@ -114,10 +120,10 @@ def assign_paths(board: Board, docs: list[Doc], rng: random.Random) -> None:
             continue
         if doc.id in on_store:
             doc.host = DOCSTORE_KEY
-            name = f"{_short_name(doc)} {doc.year}.pdf".replace("/", "-")
+            name = f"{short_name(doc)} {doc.year}.pdf".replace("/", "-")
             doc.path = f"/documents/s{rng.randint(10000, 99999)}/{quote(name)}"
         elif doc.case and doc.case.archived:
-            doc.path = f"/media/{rng.randint(100, 999)}/{slugify(_short_name(doc))}.pdf"
+            doc.path = f"/media/{rng.randint(100, 999)}/{slugify(short_name(doc))}.pdf"
         else:
             doc.path = _pdf_path(board, doc, rng, ids)
         doc.file_path = unquote(doc.path).lstrip("/")
@@ -139,7 +145,7 @@ def _special_paths(board: Board, docs: list[Doc], rng: random.Random) -> None:
     if archived:
         # one archived document sits under the robots-disallowed /archive/ folder itself
         doc = archived[-1]
-        doc.path = f"/archive/docs/{slugify(_short_name(doc))}.pdf"
+        doc.path = f"/archive/docs/{slugify(short_name(doc))}.pdf"
         doc.file_path = doc.path.lstrip("/")
     for feature, folder in (("robots_drafts", "/drafts/"), ("robots_private", "/private/")):
         if feature not in board.features:
@@ -148,7 +154,7 @@ def _special_paths(board: Board, docs: list[Doc], rng: random.Random) -> None:
                 and d.status == "ok" and d.doc_type != "full_report"] or [
             d for d in docs if d.is_review and d.format == "pdf" and d.host == board.key]
         doc = pool[len(pool) // 2]
-        doc.path = f"{folder}{slugify(_short_name(doc))}-draft.pdf"
+        doc.path = f"{folder}{slugify(short_name(doc))}-draft.pdf"
         doc.file_path = doc.path.lstrip("/")
         doc.content_type = None
     if "doc_redirect" in board.features:
@@ -156,4 +162,4 @@ def _special_paths(board: Board, docs: list[Doc], rng: random.Random) -> None:
                 and not (d.case and d.case.archived) and d.path.startswith("/media/")]
         if pool:
             doc = pool[0]
-            doc.link_path = f"/Documents/{capital_slug(_short_name(doc))}.pdf"
+            doc.link_path = f"/Documents/{capital_slug(short_name(doc))}.pdf"

@@ -118,3 +118,14 @@ def test_texts_with_nothing_in_common_are_not_one_case() -> None:
 
 def test_no_documents() -> None:
     assert group_cases([]) == {}
+
+
+def test_unnamed_briefing_joins_the_one_case_stating_the_same_facts() -> None:
+    docs = [CaseDoc("1", "B", "Leo", 2020, _story("Leo", "Saxmoor", 1), 84, "male", "death"),
+            CaseDoc("2", "B", "Child K", 2020, _story("Child K", "Ormsby", 2), 5, "male",
+                    "death"),
+            CaseDoc("3", "B", None, 2020, _prose(9), 84, "male", "death"),
+            CaseDoc("4", "B", None, 2020, _prose(10), 84, "female", "death")]
+    case_of = group_cases(docs)
+    assert case_of["3"] == case_of["1"]
+    assert case_of["4"] not in (case_of["1"], case_of["2"])

@@ -28,7 +28,9 @@ STATUSES = {"ok", "encrypted", "failed", "needs_ocr"}
 DOC_KEYS = {"host", "path", "is_review", "board", "year", "month", "doc_type", "review_type",
             "child", "case", "age_months", "gender", "outcome", "themes", "negated_themes",
             "confuser_themes", "format", "pages", "title", "expected_status", "discoverable",
-            "robots_disallowed", "known_item"}
+            "robots_disallowed", "known_item", "duplicate_of", "listed_by", "age_stated",
+            "gender_stated", "outcome_stated", "age_stated_months", "recommendations",
+            "recommendation_rows"}
 
 
 def file_hashes(root: Path) -> dict[str, str]:
@@ -95,11 +97,50 @@ def check_documents(manifest: dict) -> list[dict]:
             assert d["year"] >= 2019
         assert d["child"] and d["case"] and d["gender"] in ("female", "male")
         assert d["outcome"] in ("death", "serious_harm") and d["age_months"] > 0
-        if d["expected_status"] == "ok":
+        if d["duplicate_of"]:  # a mirror: no known item of its own
+            assert d["known_item"] is None and d["expected_status"] == "ok"
+        elif d["expected_status"] == "ok":
             phrase = d["known_item"]["phrase"]
             assert 4 <= len(phrase.split()) <= 8
             assert (d["known_item"]["page"] is None) == (d["format"] == "html")
+    for d in docs:
+        check_facts(d)
     return reviews
+
+
+def check_facts(d: dict) -> None:
+    """The stated-facts and recommendation fields of one manifest entry are consistent."""
+    for key in ("age_stated", "gender_stated", "outcome_stated"):
+        assert isinstance(d[key], bool)
+        if not d["is_review"]:
+            assert d[key] is False, (key, d["path"])
+    if d["doc_type"] in ("full_report", "executive_summary"):
+        assert d["age_stated"] and d["gender_stated"] and d["outcome_stated"], d["path"]
+    if d["age_stated"]:
+        months = d["age_months"]
+        assert d["age_stated_months"] == (months if months < 24 else months // 12 * 12)
+    else:
+        assert d["age_stated_months"] is None
+    recs = d["recommendations"]
+    if d["doc_type"] in ("full_report", "executive_summary"):
+        assert 4 <= len(recs) <= 8, d["path"]
+    else:
+        assert recs == [], d["path"]
+    assert [r["number"] for r in recs] == list(range(1, len(recs) + 1))
+    for r in recs:
+        assert r["text"].strip() and "{" not in r["text"]
+        if d["format"] == "html":
+            assert r["page"] is None
+        else:
+            assert 1 <= r["page"] <= d["pages"]
+    pages = [r["page"] or 0 for r in recs]
+    assert pages == sorted(pages)
+    rows = d["recommendation_rows"]
+    if d["doc_type"] == "board_response":
+        assert len(rows) == 4
+    elif d["doc_type"] != "other_review_document":
+        assert rows == []
+    assert all(isinstance(t, str) and t.strip() for t in rows)
 
 
 def test_small_web_has_every_awkward_case(small_web: tuple[Path, dict]) -> None:
@@ -136,6 +177,42 @@ def test_full_web(tmp_path: Path) -> None:
         assert (d["review_type"] == "CPR") == (nation[d["board"]] == "Wales"), d["path"]
     phrases = [d["known_item"]["phrase"] for d in reviews if d["known_item"]]
     assert len(phrases) == len(set(phrases))
+    mirrors = check_mirrors(manifest)
+    assert 5 <= len(mirrors) <= 8
+    assert any(m["host"] == "docstore" for m in mirrors)
+    assert any(m["host"] == m["listed_by"] for m in mirrors)
+    assert sum(len(d["recommendations"]) for d in reviews) >= 300
+    assert any(d["recommendation_rows"] for d in reviews if d["doc_type"] == "board_response")
+    assert any(d["recommendation_rows"] for d in reviews
+               if d["doc_type"] == "other_review_document")
+    assert not all(d["age_stated"] for d in reviews)  # action plans do not state the age
+
+
+def check_mirrors(manifest: dict) -> list[dict]:
+    """Every mirror copies a real review document; returns the mirrors."""
+    by_id = {d["id"]: d for d in manifest["documents"]}
+    boards = {h["name"]: k for k, h in manifest["hosts"].items() if h["kind"] == "board"}
+    mirrors = [d for d in manifest["documents"] if d["duplicate_of"]]
+    for m in mirrors:
+        original = by_id[m["duplicate_of"]]
+        assert original["duplicate_of"] is None and original["is_review"]
+        assert original["doc_type"] in ("full_report", "executive_summary")
+        assert original["expected_status"] == "ok" and original["format"] == "pdf"
+        assert original["discoverable"] and m["discoverable"] and not m["robots_disallowed"]
+        for key in ("board", "year", "month", "case", "child", "doc_type", "review_type",
+                    "title", "themes", "negated_themes", "confuser_themes", "age_months",
+                    "gender", "outcome", "age_stated", "gender_stated", "outcome_stated",
+                    "age_stated_months", "review_ref", "is_review", "format"):
+            assert m[key] == original[key], key
+        assert [r["text"] for r in m["recommendations"]] == [
+            r["text"] for r in original["recommendations"]]
+        assert (m["host"], m["path"]) != (original["host"], original["path"])
+        # published by a neighbouring board, from its own review listing
+        assert m["listed_by"] != boards[original["board"]] == original["listed_by"]
+        assert m["host"] in (m["listed_by"], "docstore")
+        if m["host"] == "docstore":
+            assert "docstore" in manifest["hosts"][m["listed_by"]]["allow"]
+    return mirrors
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +262,84 @@ def test_known_items_are_on_their_pages(small_web: tuple[Path, dict], pdf_pages)
         assert found == [d["known_item"]["page"]], d["path"]
         checked += 1
     assert checked >= 10
+
+
+def doc_bytes(root: Path, d: dict) -> bytes:
+    return (root / "hosts" / d["host"] / unquote(d["path"]).lstrip("/")).read_bytes()
+
+
+def shingles(text: str, k: int = 5) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i:i + k]) for i in range(len(words) - k + 1)}
+
+
+def test_mirrors_are_near_duplicates(small_web: tuple[Path, dict]) -> None:
+    from ingest.extract import extract_bytes
+
+    root, manifest = small_web
+    mirrors = check_mirrors(manifest)
+    assert 1 <= len(mirrors) <= 2
+    by_id = {d["id"]: d for d in manifest["documents"]}
+    for m in mirrors:
+        original = by_id[m["duplicate_of"]]
+        copy, source = doc_bytes(root, m), doc_bytes(root, original)
+        assert copy != source and copy.startswith(b"%PDF")
+        texts = [extract_bytes(data) for data in (copy, source)]
+        assert [t.status for t in texts] == ["ok", "ok"]
+        a, b = (shingles(t.text) for t in texts)
+        assert len(a & b) / len(a | b) >= 0.9, m["id"]
+        # the original's known-item phrase stays unique to the original
+        phrase = original["known_item"]["phrase"]
+        assert phrase in " ".join(texts[1].text.split())
+        assert phrase not in " ".join(texts[0].text.split())
+
+
+def test_mirrors_are_linked_from_a_neighbour(served) -> None:
+    web, manifest, http = served
+    for m in check_mirrors(manifest):
+        base = web.base_urls[m["listed_by"]]
+        listing = http.get(base + manifest["hosts"][m["listed_by"]]["seed_path"],
+                           follow_redirects=True)
+        pages = [p["path"] for p in manifest["pages"] if p["host"] == m["listed_by"]
+                 and p["path"].rstrip("/").endswith(("neighbouring-areas", "other-areas"))]
+        assert len(pages) == 1  # linked from the listing (perhaps relatively)
+        assert pages[0].rstrip("/").rsplit("/", 1)[-1] in listing.text
+        assert m["path"] in http.get(base + pages[0]).text
+
+
+def test_recommendations_are_on_their_pages(small_web: tuple[Path, dict]) -> None:
+    from ingest.extract import extract_bytes
+
+    root, manifest = small_web
+    checked = 0
+    for d in manifest["documents"]:
+        if d["format"] != "pdf" or d["expected_status"] != "ok" or not d["recommendations"]:
+            continue
+        pages = [" ".join(p.split()) for p in extract_bytes(doc_bytes(root, d)).pages]
+        assert len(pages) == d["pages"]
+        for r in d["recommendations"]:
+            words = r["text"].split()
+            here = pages[r["page"] - 1]
+            # the item starts on its page (number and first words) and may run on into the
+            # next page, or into the next column, whose text the extractor may put first
+            assert f"{r['number']}. {' '.join(words[:3])}" in here, (d["path"], r)
+            following = pages[r["page"]] if r["page"] < len(pages) else ""
+            runs = (here + " " + following, here + " " + here)
+            assert any(" ".join(words[:8]) in run for run in runs), (d["path"], r)
+            checked += 1
+    assert checked >= 40
+
+
+def test_stated_facts(small_web: tuple[Path, dict]) -> None:
+    _, manifest = small_web
+    docs = manifest["documents"]
+    for d in docs:
+        check_facts(d)
+        if d["doc_type"] == "full_report":
+            assert d["age_stated"] and d["gender_stated"] and d["outcome_stated"]
+        if not d["is_review"]:
+            assert not (d["age_stated"] or d["gender_stated"] or d["outcome_stated"])
+    assert any(d["age_stated_months"] not in (None, d["age_months"]) for d in docs)
 
 
 def test_broken_pdfs_are_broken(small_web: tuple[Path, dict]) -> None:
