@@ -47,3 +47,16 @@ def test_cases_text_output(full_build: Build, capsys: pytest.CaptureFixture[str]
     assert main(["cases", "--data", str(full_build.data)]) == 0
     captured = capsys.readouterr()
     assert "cases," in captured.err and "full report" in captured.out
+
+
+def test_recommendations_listed_with_pages_and_filter(
+        full_build: Build, capsys: pytest.CaptureFixture[str]) -> None:
+    data = str(full_build.data)
+    recs = _json(["recommendations", "--json", "--data", data], capsys)
+    assert len(recs) > 300
+    assert all(r["text"] and r["number"] for r in recs)
+    assert sum(r["page"] is not None for r in recs) / len(recs) > 0.9
+    word = recs[0]["text"].split()[-1].strip(".,;:").lower()
+    some = _json(["recommendations", "--json", "--contains", word, "--data", data], capsys)
+    assert 0 < len(some) <= len(recs)
+    assert all(word in r["text"].lower() for r in some)
