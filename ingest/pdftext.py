@@ -9,6 +9,9 @@ Layout: each text box that pdfminer's layout analysis finds becomes one paragrap
 separated by a blank line). ``char_margin`` is small enough that the gutter between two columns
 is not bridged, so the columns come out as separate boxes, and ``boxes_flow`` orders the boxes
 column by column; ``all_texts`` also analyses text drawn inside form XObjects.
+
+:class:`MinerPdf` opens a document once and reads any of its pages on demand (the ``auto``
+engine of :mod:`ingest.extract` uses it for the pages PDFium's text cannot be trusted on).
 """
 
 from __future__ import annotations
@@ -113,6 +116,61 @@ def _page_text(interpreter: PDFPageInterpreter, device: PDFPageAggregator, page:
     return "\n\n".join(p.strip("\n") for p in parts if p.strip())
 
 
+class MinerPdf:
+    """One PDF opened with pdfminer.six: xref, trailer and Info read at once, pages on demand.
+
+    Opening raises pdfminer's own exceptions (bad header, no xref, wrong password) for the
+    caller to classify. :meth:`page_text` reads one page by its 0-based index, so that a faster
+    extractor can hand pdfminer only the pages it cannot read well itself.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        start = pdf_start(data)
+        parser = PDFParser(io.BytesIO(data[start:] if start > 0 else data))
+        self.document = PDFDocument(parser, password="")
+        self.meta: dict[str, Any] = {"encrypted": self.document.encryption is not None}
+        self.meta.update(info_meta(self.document))
+        manager = PDFResourceManager(caching=True)
+        self.device = PDFPageAggregator(manager, laparams=LAYOUT)
+        self.interpreter = PDFPageInterpreter(manager, self.device)
+        self._tree = PDFPage.create_pages(self.document)
+        self._pages: list[PDFPage] = []
+        self._tree_done = False
+        self.tree_error = ""  # why the page tree stopped early, if it did
+
+    def page(self, index: int) -> PDFPage | None:
+        """Page ``index`` (0-based), or None past the end (or past a broken page tree).
+
+        The page tree is walked lazily; an error before the first page is raised (the document
+        has no readable pages), a later one ends the tree and is kept in :attr:`tree_error`.
+        """
+        while len(self._pages) <= index and not self._tree_done:
+            try:
+                page = next(self._tree, None)
+            except Exception as exc:  # a page tree broken part-way: keep the pages read so far
+                self._tree_done = True
+                if not self._pages:
+                    raise
+                self.tree_error = one_line(f"page tree after page {len(self._pages)}: "
+                                           f"{type(exc).__name__}: {exc}", 200)
+                logger.warning("PDF %s", self.tree_error)
+                break
+            if page is None:
+                self._tree_done = True
+            else:
+                self._pages.append(page)
+        return self._pages[index] if index < len(self._pages) else None
+
+    def page_text(self, index: int) -> tuple[str, int]:
+        """Raw text of page ``index`` and its count of unmapped glyphs; raises on a bad page."""
+        page = self.page(index)
+        if page is None:
+            raise IndexError(f"pdfminer finds no page {index + 1}")
+        text = _page_text(self.interpreter, self.device, page)
+        text, unmapped = _CID.subn("", text)
+        return text, unmapped
+
+
 def pdf_pages(data: bytes) -> tuple[list[str], dict[str, Any]]:
     """Raw text of each page of the PDF in ``data``, and its metadata.
 
@@ -121,43 +179,30 @@ def pdf_pages(data: bytes) -> tuple[list[str], dict[str, Any]]:
     Unicode mapping, dropped from the text), and if any page failed ``failed_pages`` (a count)
     and ``page_errors`` (the first few errors).
     """
-    start = pdf_start(data)
-    parser = PDFParser(io.BytesIO(data[start:] if start > 0 else data))
-    document = PDFDocument(parser, password="")
-    meta: dict[str, Any] = {"encrypted": document.encryption is not None}
-    meta.update(info_meta(document))
-    manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=LAYOUT)
-    interpreter = PDFPageInterpreter(manager, device)
+    return miner_pages(MinerPdf(data))
+
+
+def miner_pages(pdf: MinerPdf) -> tuple[list[str], dict[str, Any]]:
+    """Every page of an opened :class:`MinerPdf`, as :func:`pdf_pages` returns them."""
+    meta = dict(pdf.meta)
     pages: list[str] = []
     errors: list[str] = []
     unmapped = 0
-    page_tree = PDFPage.create_pages(document)
-    while True:
+    while pdf.page(len(pages)) is not None:
         number = len(pages) + 1
         try:
-            page = next(page_tree, None)
-        except Exception as exc:  # a page tree broken part-way: keep the pages read so far
-            if not pages:
-                raise
-            error = one_line(f"page tree after page {len(pages)}: {type(exc).__name__}: {exc}", 200)
-            logger.warning("PDF %s", error)
-            errors.append(error)
-            break
-        if page is None:
-            break
-        try:
-            text = _page_text(interpreter, device, page)
+            text, n = pdf.page_text(number - 1)
         except MemoryError:
             raise
         except Exception as exc:
             error = one_line(f"page {number}: {type(exc).__name__}: {exc}", 200)
             logger.warning("PDF %s", error)
             errors.append(error)
-            text = ""
-        text, n = _CID.subn("", text)
+            text, n = "", 0
         unmapped += n
         pages.append(text)
+    if pdf.tree_error:
+        errors.append(pdf.tree_error)
     meta["pages"] = len(pages)
     if unmapped:
         meta["unmapped_glyphs"] = unmapped

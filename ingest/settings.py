@@ -35,6 +35,13 @@ class Settings:
     extract_workers: int = 0  # 0: one per core
     extract_timeout: float = 120.0  # seconds per document
     extract_memory_mb: int = 2048
+    # PDF text: "auto" (PDFium, and pdfminer.six for the pages PDFium cannot read well: several
+    # columns, unmapped glyphs), "pdfminer" (the reference, every page) or "pdfium" (every page)
+    pdf_engine: str = "auto"
+    ocr: str = "auto"  # image-only PDFs: "auto" (OCR when tesseract is installed) or "off"
+    ocr_max_pages: int = 200  # pages OCRed per document at most
+    ocr_dpi: int = 200  # resolution pages are rendered at for OCR
+    ocr_lang: str = "eng"  # tesseract's language(s), e.g. "eng+cym"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -16,7 +16,7 @@ from ingest.blobs import BlobStore
 from ingest.catalogue import Catalogue
 from ingest.childfacts import child_age, child_gender, outcome
 from ingest.classify import Evidence, classify
-from ingest.extract import extract_many
+from ingest.extract import PdfOptions, extract_many
 from ingest.metadata import (
     child_from_url,
     child_pseudonym,
@@ -44,7 +44,8 @@ def run_extract(cat: Catalogue, blobs: BlobStore, settings: Settings,
     workers = settings.extract_workers or None
     for done, (doc_id, ex) in enumerate(
         extract_many(jobs, workers=workers, timeout_s=settings.extract_timeout,
-                     memory_mb=settings.extract_memory_mb), 1):
+                     memory_mb=settings.extract_memory_mb,
+                     options=PdfOptions.from_settings(settings)), 1):
         cat.save_extraction(doc_id, ex.status, ex.reason, ex.pages, ex.paged, dict(ex.meta))
         counts[ex.status] += 1
         if ex.status != "ok":

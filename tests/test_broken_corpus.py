@@ -14,22 +14,19 @@ zero_byte             extraction ``failed``: "empty file"
 truncated             ``failed``: "corrupt PDF: unexpected end of file (truncated?)"
 encrypted             ``encrypted``: "encrypted: password required" (fpdf2 user password)
 image_only            ``needs_ocr`` (or ``ok`` with ``meta["ocr"]`` where Tesseract OCR ran)
-html_error_as_pdf     a 200 "not found" HTML page as application/pdf at a .pdf URL: not ``ok``
+html_error_as_pdf     ``failed``: "an HTML page served as application/pdf (an error page?)"
 garbage               ``failed``: "corrupt PDF: ..."
 corrupt_docx          ``failed``: "corrupt DOCX: ..." (the zip cut in half)
 destroyed_xref        ``failed``: "corrupt PDF: ..." (no xref/trailer, object keywords mangled)
 pathological          ``failed``: "timeout after 2 s" (47 KB of PDF that takes minutes to read)
 oversized             refused by the fetcher: URL row ``failed``, "larger than 2097152 bytes"
-png_as_pdf            ``failed``: "unsupported content type: ..." (should name image/png)
+png_as_pdf            ``failed``: "unsupported content type: image/png"
 ====================  =========================================================================
 
 Every stored broken review stays listed by ``scr reports --json`` with its status and reason
 (judged from its link). The build runs twice through :func:`app.pipeline.build`; the second run
 sends no request and extracts nothing.
 
-Known bugs are stated as the correct behaviour and marked ``xfail(strict=True)`` with a
-reason starting "BUG": when one is fixed its test passes, which fails the run until the mark is
-removed.
 """
 
 from __future__ import annotations
@@ -226,13 +223,6 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "pathological": ("failed", rf"timeout after {EXTRACT_TIMEOUT:g} s"),
     "png_as_pdf": ("failed", r"unsupported content type: .+"),
 }
-HTML_ERROR_BUG = (
-    "BUG (ingest/crawl.py _is_html, ingest/extract.py): an HTML 'not found' page served with "
-    "status 200 as application/pdf at a review's .pdf URL is taken for a web page and extracted "
-    "'ok' with an empty reason; the review then drops out of `scr reports` as 'a short web page'"
-)
-
-
 def test_the_build_finishes_and_counts_every_file(corpus: Corpus) -> None:
     first = corpus.first
     assert set(first) == {"crawl", "extract", "analyse", "index"}
@@ -283,7 +273,6 @@ def test_oversized_file_is_refused_by_the_fetcher_with_a_reason(corpus: Corpus) 
     assert [f["error"] for f in logged] == [row["error"]]
 
 
-@pytest.mark.xfail(strict=True, reason=HTML_ERROR_BUG)
 def test_html_error_page_served_as_pdf_is_not_ok(corpus: Corpus,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """The correct behaviour: a 200 HTML error page where a PDF was linked and declared is a
@@ -297,9 +286,6 @@ def test_html_error_page_served_as_pdf_is_not_ok(corpus: Corpus,
     assert corpus.url(item) in listed, "the review linked as Child N is not listed"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (ingest/extract.py extract_bytes): the 'unsupported content type' reason names the "
-    "declared Content-Type (application/pdf) instead of what the bytes are (image/png)"))
 def test_png_served_as_pdf_reason_names_what_the_bytes_are(corpus: Corpus) -> None:
     ex = extraction_of(corpus, broken(corpus, "png_as_pdf"))
     assert ex["reason"] == "unsupported content type: image/png"

@@ -36,12 +36,15 @@ def test_gate_covers_every_figure() -> None:
     example = {"discovery_recall": 1, "discovery_precision": 1, "robots_violations": 0,
                "extraction_status_agreement": 1, "metadata_accuracy": {"year": 1},
                "themes": {"precision": 1, "recall": 1, "f1": 1},
-               "known_item": {"top1": 1, "right_page": 1}}
+               "known_item": {"top1": 1, "right_page": 1},
+               "child_facts": {f: {"accuracy": 1} for f in ("age_months", "gender", "outcome")},
+               "cases": {"f1": 1}, "duplicates": {"copies": 7, "folded": 1},
+               "recommendations": {"recall": 1, "precision": 1}}
     assert set(gate_figures(example)) <= set(floors) | {"metadata_year"}
 
 
 @pytest.mark.parametrize("lowered", ["discovery_recall", "themes_f1", "metadata_year",
-                                     "robots_clean"])
+                                     "robots_clean", "cases_f1"])
 def test_gate_fails_when_a_figure_drops(full_build: Build, lowered: str) -> None:
     floors = json.loads(BASELINE.read_text())["floors"]
     scores = evaluate(full_build.data)
@@ -52,6 +55,8 @@ def test_gate_fails_when_a_figure_drops(full_build: Build, lowered: str) -> None
         scores["themes"]["f1"] = floors[lowered] - 0.01
     elif lowered == "metadata_year":
         scores["metadata_accuracy"]["year"] = floors[lowered] - 0.01
+    elif lowered == "cases_f1":
+        scores["cases"]["f1"] = floors[lowered] - 0.01
     else:
         scores["robots_violations"] = 1
     assert gate_failures(scores, floors)

@@ -153,8 +153,10 @@ def test_password_protected_samples_are_encrypted(sample_run) -> None:
         assert (result.status, result.reason) == ("encrypted", ENCRYPTED_REASON), name
     assert results["encryption/base.pdf"].status != "encrypted"
     # encrypted with an empty user password (owner password only): it opens, and is image-only
+    # (read by OCR where Tesseract is installed)
     no_id = results["encryption/encrypted_doc_no_id.pdf"]
-    assert no_id.status == "needs_ocr" and no_id.meta["encrypted"] is True
+    assert no_id.meta["encrypted"] is True
+    assert no_id.status == "needs_ocr" or (no_id.status == "ok" and no_id.meta["ocr"])
 
 
 def test_corrupted_sample_is_recovered_or_explained(sample_run) -> None:
@@ -173,7 +175,9 @@ def test_simple1_text(sample_run) -> None:
 
 def test_image_only_samples_need_ocr(sample_run) -> None:
     for name in ("contrib/pdf-with-jbig2.pdf", "scancode/patchelf.pdf", "simple2.pdf"):
-        assert sample_run[0][name].status == "needs_ocr", name
+        result = sample_run[0][name]  # OCR, where Tesseract is installed, may read some
+        assert result.status == "needs_ocr" or (result.status, bool(result.meta.get("ocr"))) == (
+            "ok", True), name
 
 
 # -- in-process extraction of bad and awkward inputs ---------------------------------------------
@@ -221,6 +225,7 @@ def test_pdf_text_metadata_and_running_lines() -> None:
 def test_a_broken_page_costs_only_that_page(monkeypatch: pytest.MonkeyPatch) -> None:
     import ingest.pdftext
 
+    monkeypatch.setenv("SCR_PDF_ENGINE", "pdfminer")  # the pages are read by pdfminer alone
     real = ingest.pdftext._page_text
     calls = {"n": 0}
 
