@@ -38,7 +38,9 @@ _BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\x85": "\n", "\u2029": "\n
 _BREAK_RE = re.compile("|".join(map(re.escape, _BREAKS)))
 _LETTER = r"[^\W\d_]"
 _WORD_RE = re.compile(rf"{_LETTER}+(?:[-\u2010]{_LETTER}+)*")
-_HYPHEN_BREAK = re.compile(rf"({_LETTER}+)[-\u2010][ \t]*\n[ \t]*(\w+)")
+# the right part is a look-ahead, so that a word broken twice ("identi-", "fiedidenti-") joins
+# in one pass
+_HYPHEN_BREAK = re.compile(rf"({_LETTER}+)[-\u2010][ \t]*\n[ \t]*(?=(\w+))")
 # "H e l l o": four or more single letters separated by single spaces (letter-spaced headings)
 _SPACED_LETTERS = re.compile(rf"(?<!\S)(?:{_LETTER} ){{3,}}{_LETTER}(?!\S)")
 _SPACES = re.compile(r"[ \t]+")
@@ -78,13 +80,13 @@ def _dehyphenate(text: str, vocab: Collection[str]) -> str:
     def join(match: re.Match[str]) -> str:
         left, right = match.group(1), match.group(2)
         if not right[0].islower():
-            return f"{left}-{right}"
+            return f"{left}-"
         joined, compound = (left + right).lower(), f"{left}-{right}".lower()
         if joined in vocab:
-            return left + right
+            return left
         if compound in vocab or left.lower() in COMPOUND_PREFIXES:
-            return f"{left}-{right}"
-        return left + right
+            return f"{left}-"
+        return left
 
     return _HYPHEN_BREAK.sub(join, text)
 
@@ -127,13 +129,21 @@ def _edge_indexes(lines: list[str]) -> list[int]:
     return sorted(set(filled[:edge] + filled[-edge:]))
 
 
+def _alone(lines: list[str], i: int) -> bool:
+    """Line i is a paragraph of its own (blank or nothing before and after it)."""
+    before = i == 0 or not lines[i - 1].strip()
+    after = i == len(lines) - 1 or not lines[i + 1].strip()
+    return before and after
+
+
 def strip_running_lines(pages: list[str]) -> list[str]:
     """Remove running headers/footers and bare page numbers from the pages of one document.
 
     A running line is one of the first or last three non-blank lines of a page (fewer on pages of
     under nine lines: a third of them) whose text, with digits masked, recurs in that position on
-    at least half of the pages (and on three pages at least). Bare page-number lines in those
-    positions go too, on any number of pages.
+    at least half of the pages (and on three pages at least); the same line standing alone as a
+    paragraph elsewhere on a page (a header that layout analysis put between two columns) goes
+    too. Bare page-number lines in the edge positions go too, on any number of pages.
     """
     split = [page.split("\n") for page in pages]
     edges = [_edge_indexes(lines) for lines in split]
@@ -145,6 +155,10 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     out = []
     for lines, idx in zip(split, edges, strict=True):
         drop = {i for i in idx if _line_key(lines[i]) in running or is_page_number(lines[i])}
+        # a running line that layout analysis placed mid-page (between two columns) goes too,
+        # when it stands alone as a paragraph
+        drop |= {i for i, line in enumerate(lines) if _line_key(line) in running
+                 and _alone(lines, i)}
         kept = "\n".join(line for i, line in enumerate(lines) if i not in drop)
         out.append(_BLANK_RUNS.sub("\n\n", kept).strip())
     return out

@@ -132,3 +132,15 @@ def test_two_pages_are_too_few_for_running_lines() -> None:
 )
 def test_iso_date(text: str, expected: str | None) -> None:
     assert iso_date(text) == expected
+
+
+def test_running_line_placed_mid_page_is_removed_when_alone() -> None:
+    header = "Northmoor Learning Review Child K - Full report"
+    pages = [f"{header}\n\nBody text of page {n} about the family.\n\nMore text {n}." for n in
+             range(1, 6)]
+    pages[2] = (f"Left column text on page three.\n\n{header}\n\nRight column text.\n\n"
+                f"The review quoted the {header} in a sentence.")
+    cleaned = strip_running_lines(pages)
+    assert header not in cleaned[0]
+    assert cleaned[2].count(header) == 1  # the sentence quoting it stays
+    assert "Left column text" in cleaned[2] and "Right column text" in cleaned[2]
