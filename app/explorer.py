@@ -224,6 +224,14 @@ def _field(r: dict, name: str) -> str:
     return _md(str(value).replace("_", " ") if name in ("doc_type", "status") else value)
 
 
+def _age(months: int | None) -> str:
+    if months is None:
+        return "\u2014"
+    if months < 24:
+        return f"{months} month{'s' if months != 1 else ''}"
+    return f"{months // 12} years"
+
+
 def report_view(reports: list[dict]) -> None:
     st.header("Report")
     by_id = {r["id"]: r for r in reports}
@@ -248,14 +256,28 @@ def report_view(reports: list[dict]) -> None:
     with open_catalogue(DATA) as cat:
         tags = cat.themes_of(doc_id)
         texts = cat.page_texts(doc_id)
+        recs = cat.recommendations(doc_id)
     left, right = st.columns([1, 2], gap="large")
     with left:
         for name in ("board", "nation", "region", "year", "review_type", "doc_type", "child",
-                     "pages", "status"):
+                     "age_months", "gender", "outcome", "pages", "status"):
             source = r["provenance"].get(name, "")
-            st.markdown(f"**{name.replace('_', ' ')}**: {_field(r, name)}",
-                        help=f"Source: {source}" if source else None)
+            label = "age" if name == "age_months" else name.replace("_", " ")
+            value = _age(r[name]) if name == "age_months" else _field(r, name)
+            st.markdown(f"**{label}**: {value}", help=f"Source: {source}" if source else None)
         st.markdown(_link("Source document", r["url"]))
+        same_case = [o for o in reports if o["case"] and o["case"] == r["case"]
+                     and o["id"] != doc_id]
+        if same_case:
+            st.markdown("**Other documents of this review**")
+            for o in same_case:
+                kind = (o["doc_type"] or "").replace("_", " ")
+                st.markdown(f"- [{_md(kind)}: {_md(o['title'] or o['url'])}](?doc={o['id']})")
+        if recs:
+            with st.expander(f"Recommendations ({len(recs)})"):
+                for rec in recs:
+                    where = f" (p. {rec['page']})" if rec["page"] else ""
+                    st.markdown(f"{_md(rec['number'])}. {_md(rec['text'])}{where}")
         st.markdown("**Themes**")
         if not tags:
             st.caption("No themes tagged in this document.")

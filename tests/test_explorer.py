@@ -204,6 +204,22 @@ def test_report_view_edge_cases(data_env: Path, reports: list[dict]) -> None:
     assert at.number_input(key="page").value == ok["pages"], "an out-of-range page is clamped"
 
 
+def test_report_view_shows_the_case_child_and_recommendations(data_env: Path,
+                                                              reports: list[dict]) -> None:
+    with open_catalogue(data_env) as cat:
+        doc = next(r for r in reports if r["status"] == "ok" and r["age_months"]
+                   and cat.recommendations(r["id"])
+                   and sum(o["case"] == r["case"] for o in reports) >= 2)
+        recs = cat.recommendations(doc["id"])
+    at = run_app(view="Report", doc=doc["id"])
+    text = "\n".join(m.value for m in at.markdown)
+    assert "**outcome**" in text and "**age**" in text
+    sibling = next(o for o in reports if o["case"] == doc["case"] and o["id"] != doc["id"])
+    assert f"?doc={sibling['id']}" in text
+    assert any(e.label == f"Recommendations ({len(recs)})" for e in at.expander)
+    assert recs[0]["text"][:40] in text
+
+
 def test_switching_views_never_loses_a_click(data_env: Path) -> None:
     at = run_app()
     for view in ("Themes", "Report", "Search", "Themes", "Themes", "Report"):
