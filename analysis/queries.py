@@ -135,3 +135,19 @@ def recommendation_records(cat: Catalogue, contains: str | None = None) -> list[
             "text": rec["text"],
         })
     return out
+
+
+def problem_records(cat: Catalogue) -> list[dict[str, Any]]:
+    """Everything that did not end well: failed fetches and documents not extracted as ok."""
+    out: list[dict[str, Any]] = [{
+        "stage": "fetch", "url": u["url"], "source": u["source"], "status": "failed",
+        "reason": u["error"] or (f"HTTP {u['status_code']}" if u["status_code"] else ""),
+        "link_text": u["link_text"], "id": None, "is_review": None,
+    } for u in cat.failed_urls()]
+    for r in report_records(cat, include_all=True):
+        if r["status"] != "ok" and not r["superseded_by"]:
+            out.append({"stage": "extract", "url": r["url"], "source": r["board"],
+                        "status": r["status"], "reason": r["status_reason"],
+                        "link_text": (r["title"] or "")[:100], "id": r["id"],
+                        "is_review": r["is_review"]})
+    return out

@@ -1,8 +1,9 @@
-"""`scr cases` and `scr recommendations`: reviews as cases, and what they recommended.
+"""`scr cases`, `scr recommendations`, `scr failures`: cases, recommendations, problems.
 
     scr cases [--json]                         one line (or object) per case, newest first
     scr recommendations [--contains TEXT] [--json]
                                                numbered recommendations with their pages
+    scr failures [--json]                      failed fetches and extractions, with reasons
 
 Wired into the CLI by ``add_facts_parsers(add)`` in ``app/cli.py``.
 """
@@ -65,6 +66,25 @@ def cmd_recommendations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_failures(args: argparse.Namespace) -> int:
+    from analysis.queries import problem_records
+    from app.pipeline import open_catalogue
+
+    with open_catalogue(args.data) as cat:
+        problems = problem_records(cat)
+    if args.json:
+        _out(json.dumps(problems, indent=1, ensure_ascii=False))
+        return 0
+    for p in problems:
+        what = f" ({p['link_text']})" if p["link_text"] else ""
+        _out(f"{p['stage']:7} {p['status']:9} {p['url']}{what}: {p['reason']}")
+    counts = Counter(f"{p['stage']} {p['status']}" for p in problems)
+    sys.stderr.write(f"{len(problems)} problems: "
+                     + (", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none")
+                     + "\n")
+    return 0
+
+
 def add_facts_parsers(add: Callable[..., Any]) -> None:
     """Register the commands with the CLI's ``add(name, func, help, json_flag=...)``."""
     add("cases", cmd_cases, "reviews as cases: the documents of each review together",
@@ -72,3 +92,5 @@ def add_facts_parsers(add: Callable[..., Any]) -> None:
     p = add("recommendations", cmd_recommendations,
             "the numbered recommendations of every report, with pages", json_flag=True)
     p.add_argument("--contains", help="only recommendations with this phrase")
+    add("failures", cmd_failures, "failed fetches and documents not extracted, with reasons",
+        json_flag=True)

@@ -98,3 +98,12 @@ class FactsTables:
                 "JOIN metadata m ON m.doc_id = r.doc_id WHERE m.is_review = 1 AND "
                 "d.superseded_by IS NULL AND d.duplicate_of IS NULL ORDER BY r.doc_id, r.n")
         return [dict(r) for r in rows]
+
+    # -- problems -------------------------------------------------------------------------
+    def failed_urls(self) -> list[dict[str, Any]]:
+        """URLs whose last fetch failed, with the text of a link that led to each."""
+        rows = self.db.execute(
+            "SELECT u.url, u.source, u.status_code, u.error, u.fetched_at, "
+            "(SELECT l.text FROM links l WHERE l.to_url = u.url LIMIT 1) AS link_text "
+            "FROM urls u WHERE u.state = 'failed' ORDER BY u.source, u.url")
+        return [dict(r) for r in rows]

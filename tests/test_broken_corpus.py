@@ -347,3 +347,20 @@ def test_a_second_build_does_no_work(corpus: Corpus) -> None:
     assert not {k: v for k, v in second["extract"].items()
                 if v and (k in STATUSES or k.startswith("describe/"))}
     assert second["index"].get("indexed", 0) == 0
+
+
+def test_scr_failures_lists_every_broken_file_with_its_reason(
+        corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["failures", "--json", "--data", str(corpus.data)]) == 0
+    problems = {p["url"]: p for p in json.loads(capsys.readouterr().out)}
+    for item in corpus.broken:
+        if item.kind == "image_only" and shutil.which("tesseract"):
+            continue  # read by OCR: not a problem
+        problem = problems.get(corpus.url(item))
+        assert problem is not None, f"{item.kind}: missing from `scr failures`"
+        assert_one_line(problem["reason"], item.kind)
+    oversized = problems[corpus.url(broken(corpus, "oversized"))]
+    assert oversized["stage"] == "fetch" and "larger than" in oversized["reason"]
+    assert "Child T" in (oversized["link_text"] or "")
+    for item in corpus.good:
+        assert corpus.url(item) not in problems
