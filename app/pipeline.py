@@ -4,7 +4,8 @@ Data directory layout::
 
     DATA/catalogue.sqlite   the catalogue (WAL): see ingest.catalogue
     DATA/blobs/ab/cd/<sha>  raw bytes of every fetched page and document, never overwritten
-    DATA/index/             the whoosh index (rebuildable from the catalogue)
+    DATA/index-tantivy/     the search index (tantivy, the default; DATA/index/ with whoosh);
+                            rebuildable from the catalogue
     DATA/exports/           briefings written by the explorer
 
 Every stage is incremental, so ``build`` run twice does no work the second time, and a run

@@ -1,209 +1,354 @@
-"""The full-text index (whoosh): one entry per page of every case-review document.
+"""Search the page index: report-level hits with their best page, facets, paging and sorting.
 
-Each entry carries its report's fields (title, board, nation, region, year, document and review
-type, child, themes) so a hit can say which page matched and be filtered by facet. The index is
-updated incrementally: a document is (re)indexed when its fingerprint (metadata, themes and
-extraction) changed since the last run, and removed when it is no longer a listed review. It can
-be rebuilt from the catalogue at any time (``rebuild=True``).
+``find`` is the one entry point the CLI, the explorer and the evaluation use:
 
-Query syntax is whoosh's (words, "phrases", AND/OR/NOT, parentheses, field:value, wildcards,
-fuzzy~) plus ``year:2015..2019`` ranges and the aliases ``theme:`` and ``type:``.
+- the query goes through :func:`index.query.prepare_query` (repairs with a warning, exact
+  phrases, synonyms, field aliases); a query that still cannot be read raises ``QueryError``;
+- the backend (:mod:`index.backend`) returns every matching report with its number of matching
+  pages (``matching``): the total, the facet counts (year, board, region, nation, review type,
+  document type, theme; each counts *reports*) and date order come from that set and the
+  indexed report fields (``reports.json``, see :mod:`index.build`), so they are exact, not
+  estimated from a top-k;
+- hits are report-level: the best page first (with a highlighted snippet and its page number),
+  the other matching pages listed; ``sort`` is relevance (the best page's score) or date;
+  ``offset``/``limit`` page through them;
+- did-you-mean: when fewer than ``SUGGEST_BELOW`` reports match, misspelt words are corrected
+  against the index's unstemmed vocabulary (:mod:`index.suggest`).
+
+``more_like_this`` finds reports whose text shares a report's most distinctive words.
+``search`` is the older, smaller call (hits and warning only), kept for callers that need no
+more.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import logging
+import math
 import re
-import shutil
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from index import backend as _backend
+from index.backend import FILTER_FIELDS, MARK_CLOSE, MARK_OPEN, PageHit, SearchBackend
+from index.build import REPORTS_FILE, build_index, index_dir
+from index.query import ALIASES, ParsedQuery, prepare_query
 from ingest.catalogue import Catalogue
 from ingest.errors import QueryError
 
+__all__ = ["FACETS", "SORTS", "SearchResult", "build_index", "find", "index_dir",
+           "more_like_this", "prepare_query", "ParsedQuery", "search"]
+
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 1
-_ALIASES = {"theme": "themes", "type": "review_type", "doctype": "doc_type", "doc": "doc_type"}
-_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
+FACETS = ("year", "board", "region", "nation", "review_type", "doc_type", "themes")
+SORTS = ("relevance", "newest", "oldest")
+SUGGEST_BELOW = 5  # did-you-mean is computed when fewer reports than this match
+_PAGES_PER_REPORT = 20  # page hits fetched per report wanted, before widening
+_STOP = frozenset(("that", "this", "with", "from", "were", "which", "they", "have", "been",
+                   "their", "there", "would", "when", "also", "about", "what", "could", "more",
+                   "other", "into", "than", "them", "then", "these", "those", "such", "should",
+                   "where", "while", "after", "before", "being", "does", "during", "each",
+                   "over", "some", "only", "very", "will", "your", "time"))
 
 
-def _schema():  # noqa: ANN202 - whoosh types are untyped
-    from whoosh.analysis import StemmingAnalyzer
-    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+@dataclass
+class SearchResult:
+    """One page of report-level hits, with what a results page shows around them."""
 
-    stem = StemmingAnalyzer()
-    return Schema(
-        pid=ID(unique=True, stored=True), doc_id=ID(stored=True), page=NUMERIC(stored=True),
-        content=TEXT(analyzer=stem, phrase=True), title=TEXT(analyzer=stem, stored=True),
-        board=ID(stored=True), nation=ID(stored=True), region=ID(stored=True),
-        year=NUMERIC(stored=True), doc_type=ID(stored=True), review_type=ID(stored=True),
-        child=TEXT(stored=True), themes=KEYWORD(commas=True, stored=True, lowercase=True),
-        url=STORED(),
-    )
+    hits: list[dict[str, Any]]
+    total: int  # reports matching
+    matching_pages: int  # pages matching, over all reports
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    warning: str | None = None  # a repaired query, in one line
+    suggestion: str | None = None  # did you mean ...
+    searched: str = ""  # the query as searched (after synonyms and aliases)
+    offset: int = 0
+    limit: int = 20
+    sort: str = "relevance"
 
-
-def _fingerprint(report: dict, themes: list[str]) -> str:
-    keys = ("title", "board", "nation", "region", "year", "doc_type", "review_type", "child",
-            "sha256", "url", "status", "pages")
-    blob = json.dumps([[report.get(k) for k in keys], themes, INDEX_VERSION], default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def index_dir(data: Path) -> Path:
-    return Path(data) / "index"
+    def as_json(self) -> dict[str, Any]:
+        hits = [{k: v for k, v in h.items() if k != "snippet_html"} for h in self.hits]
+        return {"query": self.searched, "total": self.total,
+                "matching_pages": self.matching_pages, "offset": self.offset,
+                "limit": self.limit, "sort": self.sort, "warning": self.warning,
+                "suggestion": self.suggestion, "facets": self.facets, "hits": hits}
 
 
-def build_index(cat: Catalogue, data: Path, rebuild: bool = False) -> Counter[str]:
-    """Bring the index in line with the catalogue; returns counts (added, removed, unchanged)."""
-    from whoosh import index as windex
+# -- cached per index version -------------------------------------------------------------------
+_CACHE: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
 
-    where = index_dir(data)
-    state = cat.get_json("index_state") or {}
-    if rebuild or not windex.exists_in(where) or state.get("_version") != INDEX_VERSION:
-        shutil.rmtree(where, ignore_errors=True)
-        where.mkdir(parents=True)
-        windex.create_in(where, _schema())
-        state = {"_version": INDEX_VERSION}
-    ix = windex.open_dir(where)
-    theme_map = cat.theme_map()
-    reports = {r["id"]: r for r in cat.reports() if r["status"] == "ok"}
-    counts: Counter[str] = Counter()
-    wanted = {doc_id: _fingerprint(r, theme_map.get(doc_id, [])) for doc_id, r in reports.items()}
-    stale = [d for d in state if d != "_version" and state[d] != wanted.get(d)]
-    new = [d for d, fp in wanted.items() if state.get(d) != fp]
-    if not stale and not new:
-        return Counter(unchanged=len(wanted))
-    writer = ix.writer(limitmb=256)
+
+def _stamp(be: SearchBackend) -> tuple[int, int]:
+    st = (be.where / REPORTS_FILE).stat()
+    return st.st_ino, st.st_mtime_ns
+
+
+def _cached(be: SearchBackend, what: str, make: Any) -> Any:
+    key = (str(be.where), what)
     try:
-        for doc_id in stale:
-            writer.delete_by_term("doc_id", doc_id)
-            state.pop(doc_id, None)
-            counts["removed"] += 1
-        for doc_id in new:
-            r = reports[doc_id]
-            themes = ",".join(theme_map.get(doc_id, []))
-            for page_no, text in enumerate(cat.page_texts(doc_id), 1):
-                writer.add_document(
-                    pid=f"{doc_id}:{page_no}", doc_id=doc_id, page=page_no if r["paged"] else 0,
-                    content=text, title=r["title"] or "", board=r["board"] or "",
-                    nation=r["nation"] or "", region=r["region"] or "", year=r["year"] or 0,
-                    doc_type=r["doc_type"] or "", review_type=r["review_type"] or "",
-                    child=r["child"] or "", themes=themes, url=r["url"],
-                )
-            state[doc_id] = wanted[doc_id]
-            counts["indexed"] += 1
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    cat.put_json("index_state", state)
-    counts["unchanged"] = len(wanted) - counts["indexed"]
-    log.info("index: %s", dict(counts))
-    return counts
+        stamp = _stamp(be)
+    except FileNotFoundError:
+        return make()
+    hit = _CACHE.get(key)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    value = make()
+    _CACHE[key] = (stamp, value)
+    return value
 
 
-@dataclass(frozen=True)
-class ParsedQuery:
-    text: str  # the query as searched (after repairs)
-    warning: str | None  # what was repaired, for a one-line message
+def _reports(be: SearchBackend) -> dict[str, dict[str, Any]]:
+    def load() -> dict[str, dict[str, Any]]:
+        try:
+            return json.loads((be.where / REPORTS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    return _cached(be, "reports", load)
 
 
-def prepare_query(raw: str) -> ParsedQuery:
-    """Rewrite ranges and aliases; repair unbalanced quotes and parentheses (with a warning)."""
-    text = raw.strip()
-    if not text:
-        raise QueryError("empty query: give words, a \"phrase\" or field:value terms")
-    warning = None
-    if text.count('"') % 2:
-        text = text[::-1].replace('"', "", 1)[::-1]
-        warning = "unbalanced quote: the last \" was ignored"
-    depth = 0
-    for ch in text:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            break
-    if depth != 0:
-        text = text.replace("(", " ").replace(")", " ")
-        warning = "unbalanced parentheses: they were ignored"
-    text = re.sub(r"\b(\w+):(\d{4})\.\.(\d{4})\b", r"\1:[\2 TO \3]", text)
-    text = re.sub(r"\b(\w+):", lambda m: _ALIASES.get(m.group(1).lower(), m.group(1)) + ":", text)
-    return ParsedQuery(text, warning)
+def _speller(be: SearchBackend) -> Any:
+    from index.suggest import Speller
+
+    return _cached(be, "speller", lambda: Speller(be.vocabulary()))
 
 
+# -- filters -----------------------------------------------------------------------------------
+def _year(value: object) -> object:
+    if isinstance(value, str):
+        lo, sep, hi = value.partition("..")
+        try:
+            return (int(lo) if lo else None, int(hi) if hi else None) if sep else int(lo)
+        except ValueError as exc:
+            raise QueryError(f"year wants YEAR or FROM..TO, not {value!r}") from exc
+    if isinstance(value, list) and len(value) == 2 and all(
+            isinstance(v, int | None) for v in value):
+        return tuple(value)
+    return value
+
+
+def clean_filters(filters: Mapping[str, object] | None) -> dict[str, object]:
+    """Filters with aliases resolved and empty values dropped; unknown fields are an error."""
+    out: dict[str, object] = {}
+    for key, value in (filters or {}).items():
+        if value is None or value == "" or value == [] or value == ():
+            continue
+        name = ALIASES.get(key, key)
+        if name not in FILTER_FIELDS:
+            raise QueryError(f"cannot filter on {key!r}: use one of {', '.join(FILTER_FIELDS)}")
+        out[name] = _year(value) if name == "year" else value
+    return out
+
+
+# -- hits --------------------------------------------------------------------------------------
 def _mark(fragment: str) -> tuple[str, str]:
     """(markdown-ish snippet with **matches**, HTML-escaped snippet with <mark>matches</mark>)."""
-    plain = fragment.replace(_MARK_OPEN, "**").replace(_MARK_CLOSE, "**")
-    safe = html.escape(fragment).replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
+    plain = fragment.replace(MARK_OPEN, "**").replace(MARK_CLOSE, "**")
+    safe = html.escape(fragment).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
     return plain, safe
 
 
-def search(cat: Catalogue, data: Path, query: str, limit: int = 20,
-           filters: dict[str, object] | None = None) -> tuple[list[dict], str | None]:
-    """Report-level hits, best first, each with its best page and other matching pages.
+def _hit(hit: PageHit, text: str, report: dict[str, Any], matches: int, data: Path
+         ) -> dict[str, Any]:
+    page = hit.page or None
+    snippet, snippet_html = _mark((hit.fragment or text[:200]).replace("\n", " "))
+    sha = report.get("sha256") or ""
+    archived = Path(data) / "blobs" / sha[:2] / sha[2:4] / sha if sha else None
+    return {
+        "id": hit.doc_id, "url": hit.url, "title": hit.title, "page": page,
+        "score": round(hit.score, 4), "snippet": snippet, "snippet_html": snippet_html,
+        "board": hit.board, "region": report.get("region") or "",
+        "nation": report.get("nation") or "", "year": hit.year or None,
+        "month": report.get("month"), "doc_type": hit.doc_type,
+        "review_type": hit.review_type, "child": hit.child, "themes": hit.themes,
+        "case": hit.case or None, "withdrawn": hit.withdrawn,
+        "archived": str(archived) if archived and archived.exists() else None,
+        "pages": [page] if page else [], "matching_pages": matches,
+    }
 
-    Returns (hits, warning). ``filters`` maps field -> value (``year`` may be a (lo, hi) pair).
+
+def _group(be: SearchBackend, cat: Catalogue, data: Path, query: str,
+           filters: dict[str, object], budget: int, window: range | None,
+           matches: dict[str, int], reports: dict[str, dict[str, Any]], snippets: bool
+           ) -> tuple[dict[str, dict[str, Any]], int]:
+    """Up to ``budget`` page hits grouped into report hits, in order; and the page hits seen.
+
+    Reports past the end of ``window`` (positions in report order; None: all) are not kept;
+    those in it get a snippet of their best page.
     """
-    from whoosh import highlight, qparser
-    from whoosh import index as windex
-    from whoosh import query as wq
+    order: dict[str, dict[str, Any]] = {}
+    texts: dict[str, str] = {}
+    stop = window.stop if window is not None else None
 
-    where = index_dir(data)
-    if not windex.exists_in(where):
-        raise QueryError(f"no index in {data}: run `scr build` or `scr index` first")
-    parsed = prepare_query(query)
-    ix = windex.open_dir(where)
-    parser = qparser.MultifieldParser(["content", "title"], ix.schema,
-                                      fieldboosts={"title": 2.0})
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    try:
-        q = parser.parse(parsed.text)
-    except Exception as exc:  # whoosh raises many types for odd syntax
-        raise QueryError(f"could not parse query {query!r}: {exc}") from exc
-    clauses = []
-    for key, value in (filters or {}).items():
-        if value in (None, "", []):
+    def page_text(hit: PageHit) -> str | None:
+        if not snippets or hit.doc_id in order:
+            return None
+        if window is not None and len(order) not in window:
+            return None
+        texts[hit.doc_id] = cat.page_text(hit.doc_id, hit.page or 1) or ""
+        return texts[hit.doc_id]
+
+    seen = 0
+    for hit in be.search(query, filters, budget, page_text):
+        seen += 1
+        if hit.doc_id in order:
+            rec = order[hit.doc_id]
+            if hit.page and hit.page not in rec["pages"]:
+                rec["pages"].append(hit.page)
             continue
-        if key == "year" and isinstance(value, tuple | list):
-            clauses.append(wq.NumericRange("year", value[0], value[1]))
-        elif key == "themes":
-            clauses.append(wq.Term("themes", str(value).lower()))
-        else:
-            clauses.append(wq.Term(key, value))
-    if clauses:
-        q = wq.And([q, *clauses])
+        if stop is not None and len(order) >= stop:
+            continue
+        order[hit.doc_id] = _hit(hit, texts.pop(hit.doc_id, ""), reports.get(hit.doc_id, {}),
+                                 matches.get(hit.doc_id, 0), data)
+    return order, seen
 
-    class _Marker(highlight.Formatter):
-        def format_token(self, text, token, replace=False):  # noqa: ANN001, ANN202
-            return _MARK_OPEN + highlight.get_text(text, token, replace) + _MARK_CLOSE
 
-    hits_out: dict[str, dict] = {}
-    with ix.searcher() as searcher:
-        results = searcher.search(q, limit=max(limit * 20, 200))
-        results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=80)
-        results.formatter = _Marker()
-        for hit in results:
-            doc_id = hit["doc_id"]
-            page = hit["page"] or None
-            if doc_id in hits_out:
-                if page and page not in hits_out[doc_id]["pages"]:
-                    hits_out[doc_id]["pages"].append(page)
-                continue
-            if len(hits_out) >= limit:
-                continue
-            text = cat.page_text(doc_id, hit["page"] or 1) or ""
-            fragment = hit.highlights("content", text=text, top=2) or text[:200]
-            snippet, snippet_html = _mark(fragment.replace("\n", " "))
-            hits_out[doc_id] = {
-                "id": doc_id, "url": hit["url"], "title": hit["title"], "page": page,
-                "score": round(float(hit.score), 4), "snippet": snippet,
-                "snippet_html": snippet_html, "board": hit["board"], "year": hit["year"] or None,
-                "doc_type": hit["doc_type"], "review_type": hit["review_type"],
-                "child": hit["child"], "themes": [t for t in hit["themes"].split(",") if t],
-                "pages": [page] if page else [],
-            }
-    return list(hits_out.values()), parsed.warning
+def _collect(be: SearchBackend, cat: Catalogue, data: Path, query: str,
+             filters: dict[str, object], wanted: list[str] | None, start: int, stop: int,
+             matches: dict[str, int], reports: dict[str, dict[str, Any]],
+             snippets: bool) -> list[dict[str, Any]]:
+    """Report hits ``start:stop`` by relevance, or the reports ``wanted`` in that order."""
+    if wanted is not None:
+        order, _ = _group(be, cat, data, query, {**filters, "doc_id": wanted},
+                          max(1, sum(matches.get(d, 0) for d in wanted)), None, matches,
+                          reports, snippets)
+        return [order[d] for d in wanted if d in order]
+    budget = max(200, stop * _PAGES_PER_REPORT)
+    total_pages = sum(matches.values())
+    while True:
+        order, seen = _group(be, cat, data, query, filters, budget, range(start, stop),
+                             matches, reports, snippets)
+        if len(order) >= min(stop, len(matches)) or seen < budget or budget >= total_pages:
+            return list(order.values())[start:stop]
+        budget *= 4  # reports with many matching pages used the budget up: widen
+
+
+def _facets(matches: dict[str, int], reports: dict[str, dict[str, Any]]
+            ) -> dict[str, list[dict[str, Any]]]:
+    counts: dict[str, Counter[Any]] = {f: Counter() for f in FACETS}
+    for doc_id in matches:
+        r = reports.get(doc_id)
+        if r is None:
+            continue
+        for f in FACETS:
+            value = r.get(f)
+            if f == "themes":
+                counts[f].update(value or [])
+            elif value not in (None, ""):
+                counts[f][value] += 1
+    out = {}
+    for f, c in counts.items():
+        items = sorted(c.items(), key=(lambda kv: -kv[0]) if f == "year"
+                       else (lambda kv: (-kv[1], str(kv[0]))))
+        out[f] = [{"value": v, "count": n} for v, n in items]
+    return out
+
+
+def _date_order(matches: dict[str, int], reports: dict[str, dict[str, Any]], newest: bool
+                ) -> list[str]:
+    """Reports by publication date; those without a year last either way."""
+    dated = [d for d in matches if (reports.get(d) or {}).get("year")]
+    undated = sorted(d for d in matches if d not in set(dated))
+
+    def key(d: str) -> tuple[int, int, str]:
+        r = reports[d]
+        return r["year"], r.get("month") or 0, d
+
+    return sorted(dated, key=key, reverse=newest) + undated
+
+
+def _suggestion(be: SearchBackend, parsed: ParsedQuery) -> str | None:
+    try:
+        return _speller(be).suggest(parsed.typed)
+    except Exception as exc:  # did-you-mean is a nicety: never let it break a search
+        log.warning("did-you-mean failed: %s", exc)
+        return None
+
+
+def find(cat: Catalogue, data: Path, query: str, *, filters: Mapping[str, object] | None = None,
+         sort: str = "relevance", offset: int = 0, limit: int = 20, facets: bool = True,
+         synonyms: bool = True, snippets: bool = True, backend: str | None = None
+         ) -> SearchResult:
+    """Search; see the module doc. Raises ``QueryError`` (one line) on an unusable query."""
+    if sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if limit < 1 or offset < 0:
+        raise QueryError("limit must be at least 1 and offset at least 0")
+    be = _backend.open_backend(data, backend)
+    if not be.exists():
+        raise QueryError(f"no index in {data}: run `scr build` or `scr index` first")
+    parsed = prepare_query(query, synonyms=synonyms)
+    wanted = clean_filters(filters)
+    matches = be.matching(parsed.text, wanted)
+    reports = _reports(be)
+    stop = offset + limit
+    if sort == "relevance":
+        hits = _collect(be, cat, data, parsed.text, wanted, None, offset, stop, matches,
+                        reports, snippets)
+    else:
+        window = _date_order(matches, reports, sort == "newest")[offset:stop]
+        hits = _collect(be, cat, data, parsed.text, wanted, window, 0, len(window), matches,
+                        reports, snippets) if window else []
+    result = SearchResult(hits=hits, total=len(matches), matching_pages=sum(matches.values()),
+                          facets=_facets(matches, reports) if facets else {},
+                          warning=parsed.warning, searched=parsed.text, offset=offset,
+                          limit=limit, sort=sort)
+    if len(matches) < SUGGEST_BELOW:
+        result.suggestion = _suggestion(be, parsed)
+    return result
+
+
+def search(cat: Catalogue, data: Path, query: str, limit: int = 20,
+           filters: Mapping[str, object] | None = None,
+           backend: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """Report-level hits, best first, and the repair warning (``find`` without the rest)."""
+    result = find(cat, data, query, filters=filters, limit=limit, facets=False, backend=backend)
+    return result.hits, result.warning
+
+
+# -- more like this ----------------------------------------------------------------------------
+def distinctive_terms(text: str, vocabulary: Mapping[str, int], pages: int, n: int = 25
+                      ) -> list[str]:
+    """The ``n`` words of ``text`` with the highest tf-idf against the index's page counts.
+
+    Words on fewer than two pages of the index (only this report's) or on more than a fifth
+    of all pages (common words) are left out.
+    """
+    tf = Counter(w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOP)
+    scored = []
+    for word, count in tf.items():
+        df = vocabulary.get(word, 0)
+        if df < 2 or df > pages / 5:
+            continue
+        scored.append((count * math.log(pages / df), word))
+    scored.sort(key=lambda sw: (-sw[0], sw[1]))
+    return [w for _, w in scored[:n]]
+
+
+def more_like_this(cat: Catalogue, data: Path, doc_id: str, limit: int = 10,
+                   filters: Mapping[str, object] | None = None, backend: str | None = None
+                   ) -> SearchResult:
+    """Reports sharing the most distinctive words of ``doc_id`` (not itself, not its case)."""
+    be = _backend.open_backend(data, backend)
+    if not be.exists():
+        raise QueryError(f"no index in {data}: run `scr build` or `scr index` first")
+    reports = _reports(be)
+    if doc_id not in reports:
+        raise QueryError(f"no indexed review document {doc_id!r}")
+    case = reports[doc_id].get("case")
+    same = {d for d, r in reports.items() if d == doc_id or (case and r.get("case") == case)}
+    terms = distinctive_terms(" ".join(cat.page_texts(doc_id)), _cached(
+        be, "vocabulary", be.vocabulary), max(1, be.page_count()))
+    if not terms:
+        return SearchResult(hits=[], total=0, matching_pages=0, limit=limit)
+    result = find(cat, data, " OR ".join(terms), filters=filters, limit=limit + len(same),
+                  synonyms=False, facets=False, backend=backend)
+    result.hits = [h for h in result.hits if h["id"] not in same][:limit]
+    result.total = len(result.hits)  # the shown ones: every report shares some of the words
+    result.limit = limit
+    return result

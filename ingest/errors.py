@@ -24,3 +24,7 @@ class FetchError(AtlasError):
 
 class QueryError(AtlasError):
     """A search query could not be understood as written."""
+
+
+class IndexBusy(AtlasError):
+    """Another process is writing the search index."""

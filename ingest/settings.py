@@ -42,6 +42,7 @@ class Settings:
     ocr_max_pages: int = 200  # pages OCRed per document at most
     ocr_dpi: int = 200  # resolution pages are rendered at for OCR
     ocr_lang: str = "eng"  # tesseract's language(s), e.g. "eng+cym"
+    search_backend: str = "tantivy"  # "tantivy" (DATA/index-tantivy/) or "whoosh" (DATA/index/)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
