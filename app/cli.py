@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.facts_cmd import add_facts_parsers
+from app.search_cmd import add_search_parser
 from app.sources_cmd import add_sources_parser
 
 DEFAULT_DATA = "scr-data"
@@ -128,34 +129,6 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    from app.pipeline import open_catalogue
-    from index.search import search
-
-    filters = {"board": args.board, "review_type": args.type, "doc_type": args.doc_type,
-               "themes": args.theme, "region": args.region, "nation": args.nation}
-    if args.year:
-        lo, _, hi = args.year.partition("..")
-        filters["year"] = (int(lo), int(hi or lo))
-    with open_catalogue(args.data) as cat:
-        hits, warning = search(cat, args.data, args.query, limit=args.limit, filters=filters)
-    if warning:
-        print(f"scr: query: {warning}", file=sys.stderr)
-    if args.json:
-        for h in hits:
-            h.pop("snippet_html", None)
-        _emit(hits)
-        return 0
-    for i, h in enumerate(hits, 1):
-        where = f"p. {h['page']}" if h["page"] else "web page"
-        print(f"{i:2}. {h['title']} ({h['board']}, {h['year']}) {where}  score {h['score']}")
-        print(f"    {h['snippet']}")
-        print(f"    {h['url']}")
-    if not hits:
-        print("no matches", file=sys.stderr)
-    return 0
-
-
 def cmd_themes(args: argparse.Namespace) -> int:
     from analysis.queries import theme_summary
     from app.pipeline import open_catalogue
@@ -258,16 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("new", cmd_new, "case-review documents first seen since a date", json_flag=True)
     p.add_argument("--since", required=True, help="a date, e.g. 2026-01-31")
     p.add_argument("--all", action="store_true", help="also documents that are not reviews")
-    p = add("search", cmd_search, "full-text search, one hit per document", json_flag=True)
-    p.add_argument("query", help='e.g. \'"disguised compliance" AND neglect\'')
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--board")
-    p.add_argument("--year", help="YEAR or FROM..TO")
-    p.add_argument("--type", help="review type: SCR, LCSPR, CPR, other")
-    p.add_argument("--doc-type", help="full_report, executive_summary, briefing, ...")
-    p.add_argument("--theme")
-    p.add_argument("--region")
-    p.add_argument("--nation")
+    add_search_parser(add)
     add("themes", cmd_themes, "theme prevalence and per-document tags", json_flag=True)
     add("topics", cmd_topics, "the topic model: topics, terms, documents", json_flag=True)
     p = add("brief", cmd_brief, "write a thematic briefing")
