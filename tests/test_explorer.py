@@ -294,3 +294,45 @@ def test_report_text_is_always_escaped(full_build: Build, tmp_path: Path,
     assert any("&lt;script&gt;" in s for s in shown if s.startswith("> "))
     at = run_app(view="Themes", theme=theme)
     assert any("&lt;script&gt;" in s for s in check(at))
+
+
+def test_facets_sort_and_did_you_mean(data_env: Path) -> None:
+    at = search("neglect")
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("Year (") for label in labels)
+    assert any(label.startswith("Region (") for label in labels)
+    facet_text = "\n".join(m.value for m in at.markdown if "](?" in m.value)
+    assert "region=" in facet_text and "tagged=" in facet_text  # facet values are filter links
+    at = run_app(view="Search", q="neglect", sort="newest")
+    assert at.selectbox(key="sort").value == "newest"
+    years = [int(y[1]) for m in result_meta(at) if (y := re.search(r" · (\d{4}) · ", m))]
+    assert years == sorted(years, reverse=True) and len(years) > 2
+    at = search("negelct")
+    assert any("Did you mean" in i.value and "neglect" in i.value for i in at.info)
+
+
+def test_results_come_in_pages(data_env: Path) -> None:
+    at = search("child")
+    total = match_count(at)
+    assert total > 20 and len(result_meta(at)) == 20
+    first_page = result_meta(at)
+    at.button(key="next-page").click()
+    rerun(at)
+    assert at.query_params["p"] == "2"
+    assert len(result_meta(at)) == min(20, total - 20) and result_meta(at) != first_page
+
+
+def test_exact_words_turn_synonyms_off(data_env: Path) -> None:
+    wide = match_count(search("DV"))
+    at = run_app(view="Search", q="DV", exact="1")
+    assert at.checkbox(key="exact").value is True
+    assert not result_meta(at) or match_count(at) < wide
+
+
+def test_report_view_lists_reviews_like_this(data_env: Path, reports: list[dict]) -> None:
+    doc = next(r for r in reports if r["status"] == "ok" and r["pages"])
+    at = run_app(view="Report", doc=doc["id"])
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Reviews like this one" in text
+    links = re.findall(r"\?view=Report&doc=(\w+)", text)
+    assert links and doc["id"] not in links
