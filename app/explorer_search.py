@@ -58,7 +58,10 @@ def _facets(result: SearchResult, labels: dict[str, str]) -> None:
         for v in values[:FACET_TOP]:
             shown = labels.get(v["value"], v["value"]) if name == "themes" else v["value"]
             shown = md(str(shown).replace("_", " ") if name == "doc_type" else shown)
-            target = href(**{param: str(v["value"]), "p": None}) if param else None
+            if name == "year":  # the year slider takes a range
+                target = href(years=f"{v['value']}-{v['value']}", p=None)
+            else:
+                target = href(**{param: str(v["value"]), "p": None}) if param else None
             lines.append(f"- [{shown}]({target}) {v['count']}" if target
                          else f"- {shown}: {v['count']}")
         more = len(values) - FACET_TOP

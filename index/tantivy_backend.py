@@ -475,7 +475,7 @@ class TantivyBackend:
                     generators = []
                     for name in ("content", "exact"):
                         gen = tantivy.SnippetGenerator.create(searcher, q, schema, name)
-                        gen.set_max_num_chars(220)
+                        gen.set_max_num_chars(1_000_000)  # every match on the page
                         generators.append((name, gen))
                 snippets = [gen.snippet_from_doc(tantivy.Document(**{name: [text]}))
                             for name, gen in generators]
@@ -499,13 +499,14 @@ class TantivyBackend:
 
 
 def _marked(snippets: list[Any], text: str, patterns: list[str] | None = None) -> str | None:
-    """A window of ``text`` around the first match, the matches between the markers.
+    """A window of ``text`` around its best match, the matches between the markers.
 
     ``snippets`` come from the stemmed and the exact field (a quoted phrase matches the latter);
     their highlighted ranges are UTF-8 byte offsets into their fragments, pieces of ``text``,
     and are merged, with the words matching a wildcard ``patterns`` (tantivy does not highlight
     those). Like whoosh's context fragmenter, the window keeps about ``_BEFORE``
-    characters before the first match and ``_WINDOW`` in all.
+    bytes before the match that shows the most different matched words and ``_WINDOW`` in all;
+    a matched word it lacks gets a second, shorter window (joined by an ellipsis).
     """
     raw = text.encode()
     found: set[tuple[int, int]] = set()
@@ -525,12 +526,30 @@ def _marked(snippets: list[Any], text: str, patterns: list[str] | None = None) -
                     not in _STOP_WORDS)
     if not ranges:
         return None
-    start = max(0, ranges[0][0] - _BEFORE)
-    while 0 < start < ranges[0][0] and raw[start - 1:start] not in (b" ", b"\n"):
+    lead = _best_window(raw, ranges)
+    parts = [_window(raw, lead, _BEFORE, _WINDOW)]
+    shown = {raw[a:b].lower() for a, b in ranges if parts[0][0] <= a and b <= parts[0][1]}
+    missing = next((r for r in ranges if raw[r[0]:r[1]].lower() not in shown), None)
+    if missing is not None:  # a matched word the window lacks: a short second window (whoosh
+        second = _window(raw, missing, 40, 120)  # joins its best two fragments too)
+        if second[0] >= parts[0][1] or second[1] <= parts[0][0]:
+            parts = sorted([*parts, second])
+    return " \u2026 ".join(_render(raw, ranges, a, b) for a, b in parts)
+
+
+def _window(raw: bytes, match: tuple[int, int], before: int, width: int) -> tuple[int, int]:
+    """Byte offsets of about ``width`` bytes around ``match``, ``before`` of them before it,
+    cut at spaces."""
+    start = max(0, match[0] - before)
+    while 0 < start < match[0] and raw[start - 1:start] not in (b" ", b"\n"):
         start += 1  # begin at a word
-    end = min(len(raw), start + _WINDOW)
-    while ranges[0][1] > end or (end < len(raw) and raw[end:end + 1] not in (b" ", b"\n")):
-        end += 1  # end after a word (and after the first match)
+    end = min(len(raw), start + width)
+    while match[1] > end or (end < len(raw) and raw[end:end + 1] not in (b" ", b"\n")):
+        end += 1  # end after a word (and after the match)
+    return start, end
+
+
+def _render(raw: bytes, ranges: list[tuple[int, int]], start: int, end: int) -> str:
     out, pos = [], start
     for lo, hi in ranges:
         if lo < pos or hi > end:
@@ -540,3 +559,18 @@ def _marked(snippets: list[Any], text: str, patterns: list[str] | None = None) -
         pos = hi
     out.append(raw[pos:end].decode(errors="ignore"))
     return "".join(out).strip()
+
+
+def _best_window(raw: bytes, ranges: list[tuple[int, int]]) -> tuple[int, int]:
+    """The match to build the snippet around: the one whose window shows the most different
+    matched words ("neglect AND police" shows both when a passage has both), then the most
+    matches, then the earliest."""
+    best, best_key = ranges[0], (0, 0, 0)
+    for i, (lo, _) in enumerate(ranges):
+        stop = max(0, lo - _BEFORE) + _WINDOW
+        inside = [r for r in ranges[i:] if r[1] <= stop]
+        words = {raw[a:b].lower() for a, b in inside}
+        key = (len(words), len(inside), -lo)
+        if key > best_key:
+            best, best_key = (lo, ranges[i][1]), key
+    return best

@@ -280,3 +280,20 @@ def test_a_live_writer_makes_another_fail_in_one_line(tmp_path: Path, backend: s
             assert find(cat, data, "quetiapine", backend=backend).total == 0
             assert find(cat, data, "trampoline", backend=backend).total == 2
         assert find(cat, data, "quetiapine", backend=backend).total == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_snippet_shows_every_word_of_an_and_query(tmp_path: Path, backend: str) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    filler = " ".join(["the review met with practitioners across the partnership"] * 8)
+    page = f"Concerns about neglect were raised early. {filler} Later the police attended."
+    with Catalogue(data / "catalogue.sqlite") as cat:
+        doc_id = cat.add_document("f" * 64, "https://x.example/r.pdf", "Board",
+                                  "application/pdf", 10)
+        cat.save_extraction(doc_id, "ok", "", [page], True, {})
+        cat.save_metadata(doc_id, 1, {"is_review": True, "title": "X", "board": "B"}, {})
+        build_index(cat, data, backend=backend)
+        snippet = find(cat, data, "neglect AND police", backend=backend).hits[0]["snippet"]
+    assert "**neglect**" in snippet and "**police**" in snippet
+    assert len(snippet) < len(page)
