@@ -17,6 +17,7 @@ from typing import Any
 from app.facts_cmd import add_facts_parsers
 from app.search_cmd import add_search_parser
 from app.sources_cmd import add_sources_parser
+from app.trends_cmd import add_trends_parser
 
 DEFAULT_DATA = "scr-data"
 log = logging.getLogger("scr")
@@ -253,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write-baseline", type=Path, metavar="FILE",
                    help="record this build's figures as the quality gate's floors")
     add_facts_parsers(add)
+    add_trends_parser(add)
     add_sources_parser(sub)
     return parser
 

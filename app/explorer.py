@@ -18,7 +18,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis.queries import report_records, theme_summary
+from analysis.queries import case_records, report_records, theme_summary
+from analysis.trends import DIMENSIONS, cooccurrence, prevalence
 from app.explorer_search import search_view
 from app.explorer_widgets import (
     CSS,
@@ -189,6 +190,7 @@ def themes_view(reports: list[dict]) -> None:
             by_year[str(r["year"])] += 1
     if by_year:
         st.bar_chart(by_year, x_label="publication year", y_label="documents with this theme")
+    _theme_trends(theme, labels)
     shown = f" (the first {THEME_LIST_LIMIT} are listed)" if len(with_theme) > THEME_LIST_LIMIT \
         else ""
     st.markdown(f"**{len(with_theme)}** documents carry this theme{shown}.")
@@ -201,6 +203,34 @@ def themes_view(reports: list[dict]) -> None:
         target = f"?view=Report&doc={r['id']}&page={page or 1}"
         lines.append(f"- {md(cite(r, page))}{quote} [open]({target})")
     st.markdown("\n".join(lines))
+
+
+@st.cache_data(ttl=60)
+def _cases(data: str) -> list[dict]:
+    with open_catalogue(Path(data)) as cat:
+        return case_records(cat)
+
+
+def _theme_trends(theme: str, labels: dict[str, str]) -> None:
+    """The theme by place, type, outcome and age, and the themes it occurs with (per case)."""
+    cases = _cases(str(DATA))
+    by = url_select(st, "Break down by (reviews, one per case)", [d for d in DIMENSIONS
+                                                                  if d != "year"], "by",
+                    format_func=lambda d: d.replace("_", " "))
+    table = prevalence(cases, by, [theme])
+    st.dataframe([{by.replace("_", " "): str(g["value"]), "reviews": g["cases"],
+                   "with this theme": g["themes"][theme]["cases"],
+                   "share": round(100 * g["themes"][theme]["share"])} for g in table["groups"]],
+                 hide_index=True, width="stretch", height="content",
+                 column_config={"share": st.column_config.ProgressColumn(
+                     "share", min_value=0, max_value=100, format="%d%%")})
+    pairs = [p for p in cooccurrence(cases)["pairs"] if theme in (p["a"], p["b"]) and p["both"]]
+    if pairs:
+        st.markdown("**Occurs with** (reviews carrying both; lift above 1: more often "
+                    "together than if unrelated)")
+        st.dataframe([{"theme": labels.get(o := p["b"] if p["a"] == theme else p["a"], o),
+                       "reviews with both": p["both"], "lift": p["lift"]}
+                      for p in pairs[:10]], hide_index=True, width="stretch")
 
 
 def main() -> None:

@@ -336,3 +336,12 @@ def test_report_view_lists_reviews_like_this(data_env: Path, reports: list[dict]
     assert "Reviews like this one" in text
     links = re.findall(r"\?view=Report&doc=(\w+)", text)
     assert links and doc["id"] not in links
+
+
+def test_themes_view_breaks_a_theme_down_and_lists_what_it_occurs_with(data_env: Path) -> None:
+    at = run_app(view="Themes", theme="domestic_abuse", by="age_band")
+    assert at.selectbox(key="by").value == "age_band"
+    assert any("Occurs with" in m.value for m in at.markdown)
+    frames = [d.value for d in at.dataframe]
+    assert any("age band" in f.columns for f in frames)
+    assert any("lift" in f.columns for f in frames)
