@@ -11,9 +11,9 @@ import hashlib
 import logging
 from collections import Counter
 
-from analysis.taxonomy import load_taxonomy
+from analysis.taxonomy import load_taxonomy, theme_labels
 from analysis.themes import TAGGER_VERSION, tag_pages
-from analysis.topics import fit_topics
+from analysis.topics import fit_topic_model, paragraph_units
 from ingest.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,8 @@ def run_topics(cat: Catalogue) -> Counter[str]:
     previous = cat.get_json("topics")
     if previous and previous.get("corpus") == key:
         return Counter(topics_skipped=1)
-    units = []
-    for r in reviews:
-        for text in cat.page_texts(r["id"]):
-            if len(text.split()) >= 40:
-                units.append((r["id"], text))
-    model = fit_topics(units)
+    units = paragraph_units((r["id"], cat.page_texts(r["id"])) for r in reviews)
+    model = fit_topic_model(units, cat.theme_map(), theme_labels(), ks=(10, 20))
     model["corpus"] = key
     cat.put_json("topics", model)
     return Counter(topics=len(model["topics"]))
