@@ -37,7 +37,8 @@ def run_themes(cat: Catalogue) -> Counter[str]:
 
 
 def run_topics(cat: Catalogue) -> Counter[str]:
-    reviews = [r for r in cat.reports() if r["status"] == "ok"]
+    # in id (content hash) order: the same corpus gives the same model whatever its URLs
+    reviews = sorted((r for r in cat.reports() if r["status"] == "ok"), key=lambda r: r["id"])
     key = hashlib.sha256(",".join(sorted(r["id"] for r in reviews)).encode()).hexdigest()
     previous = cat.get_json("topics")
     if previous and previous.get("corpus") == key:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from analysis.taxonomy import Theme, load_taxonomy
 
-TAGGER_VERSION = 1
+TAGGER_VERSION = 2  # 2: negation and carer fixes, boilerplate across pages
 THRESHOLD = 2
 MAX_EVIDENCE = 5
 
@@ -42,7 +42,7 @@ _BOILER_SENTENCE = re.compile(
     r"statutory\s+guidance|regulations?\s+\d|criteria\s+for|(was|were)\s+commissioned|"
     r"terms\s+of\s+reference|key\s+lines\s+of\s+enquiry|research\s+(shows|suggests|indicates|"
     r"has\s+shown)|nationally|national\s+(panel|analysis|review|guidance|research)|"
-    r"training|priorit(y|ies)|awareness\s+(raising|campaign)|stands?\s+for|"
+    r"training|priorit(y|ies)|awareness\s+(raising|campaign)|(?-i:\b[A-Z]{2,}s?)\s+stands?\s+for|"
     r"this\s+review\s+(will|would|was\s+asked)|the\s+review\s+(considered|examined|was\s+asked)|"
     r"the\s+(board|partnership)\s+(should|will|must)|should\s+(ensure|seek|consider|review)|"
     r"recommendation",
@@ -55,7 +55,7 @@ _NEG_BEFORE = re.compile(
     re.I,
 )
 _NEG_AFTER = re.compile(
-    r"^[^.;]{0,40}\b((was|were|had|has|have)\s+(\w+\s+)?(not|never|been\s+ruled\s+out)|"
+    r"^[^.;]{0,40}\b((was|were|had|has|have)\s+(\w+\s+)?(not|never|been\s+ruled\s+out)\b|"
     r"(was|were)\s+(unfounded|unsubstantiated|excluded|discounted)|did\s+not\s+(feature|arise))",
     re.I,
 )
@@ -67,8 +67,11 @@ _AGENCY_AFTER = re.compile(
 )
 _CARER = re.compile(
     r"\b(mother|father|parents?|parental|partner|carers?|step-?(father|mother|parent)|"
-    r"grand(mother|father|parents?)|mum|dad|Ms|Mrs|Mr|Miss|Mx|couple|both\s+adults)\b"
+    r"grand(mother|father|parents?)|mum|dad|couple|both\s+adults)\b|\b(Ms|Mrs|Mr|Miss|Mx)\b",
+    re.I,
 )
+# a sentence about the person the previous sentence named: "She had experienced depression"
+_PRONOUN_START = re.compile(r"^(she|he|they|her|his|their)\b", re.I)
 _CHILD_OWN = re.compile(
     r"\b(child|son|daughter|young\s+person|teenager|pupil|boy|girl)'?s?\s+own\b|"
     r"\b(his|her|their)\s+own\s+(low\s+mood|mental|drug|alcohol|cannabis)",
@@ -91,10 +94,13 @@ class ThemeTag:
                 "evidence": self.evidence[:MAX_EVIDENCE]}
 
 
-def sentences(page_text: str) -> list[tuple[str, bool]]:
-    """(sentence, in_boilerplate_section) pairs of one page, headings tracked across lines."""
+def sentences(page_text: str, boiler: bool = False) -> list[tuple[str, bool]]:
+    """(sentence, in_boilerplate_section) pairs of one page, headings tracked across lines.
+
+    ``boiler``: whether the page starts inside a boilerplate section (a glossary that runs on
+    from the previous page); the last pair tells the state the next page starts in.
+    """
     out: list[tuple[str, bool]] = []
-    boiler = False
     block: list[str] = []
 
     def flush() -> None:
@@ -118,14 +124,17 @@ def sentences(page_text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _counts_as_evidence(theme: Theme, sentence: str, m: re.Match[str]) -> bool:
+def _counts_as_evidence(theme: Theme, sentence: str, m: re.Match[str],
+                        previous: str = "") -> bool:
     before, after = sentence[: m.start()], sentence[m.end():]
     if _NEG_BEFORE.search(before[-80:]) or _NEG_AFTER.search(after):
         return False
     if _AGENCY_AFTER.match(after):
         return False
-    if theme.carer:  # a carer's problem: a carer named, and not the child's own
-        return bool(_CARER.search(sentence)) and not _CHILD_OWN.search(sentence)
+    if theme.carer:  # a carer's problem: a carer named (here or just before), not the child's
+        named = bool(_CARER.search(sentence)) or (
+            bool(_PRONOUN_START.match(sentence)) and bool(_CARER.search(previous)))
+        return named and not _CHILD_OWN.search(sentence)
     return True
 
 
@@ -133,8 +142,13 @@ def tag_pages(pages: Sequence[str], themes: Sequence[Theme] | None = None) -> li
     """Score every theme over a document's pages (page 1 first); returns one tag per theme."""
     themes = themes or load_taxonomy()
     tags = {t.id: ThemeTag(t.id) for t in themes}
+    boiler_state, previous = False, ""
     for page_no, text in enumerate(pages, 1):
-        for sentence, boiler in sentences(text):
+        page_sentences = sentences(text, boiler_state)
+        if page_sentences:
+            boiler_state = page_sentences[-1][1]
+        for sentence, boiler in page_sentences:
+            prior, previous = previous, sentence
             if boiler or _BOILER_SENTENCE.search(sentence):
                 continue
             for theme in themes:
@@ -143,7 +157,7 @@ def tag_pages(pages: Sequence[str], themes: Sequence[Theme] | None = None) -> li
                 for patterns, w in ((theme.strong, 2), (theme.weak, 1)):
                     for pattern in patterns:
                         for m in pattern.finditer(sentence):
-                            if _counts_as_evidence(theme, sentence, m):
+                            if _counts_as_evidence(theme, sentence, m, prior):
                                 weight, hit = w, m.group(0)
                                 break
                         if weight:

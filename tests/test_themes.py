@@ -47,3 +47,38 @@ def test_carer_themes_need_a_carer() -> None:
         "Child D was diagnosed with depression and anxiety at fourteen. Her own low mood worsened.")
     assert "parental_mental_health" in present(
         "Ms D had a long history of depression. Her mother was prescribed antidepressants.")
+
+
+def test_a_glossary_running_onto_the_next_page_stays_boilerplate() -> None:
+    pages = ["Glossary\n\nMARAC: multi-agency risk assessment conference.",
+             "CSE: child sexual exploitation. NRM: the framework for victims of trafficking."]
+    assert "exploitation" not in {t.theme for t in tag_pages(pages) if t.present}
+    # a new heading ends the section
+    pages.append("Findings\n\nThe boy was sexually exploited by older men who groomed him "
+                 "online. He was criminally exploited to sell drugs.")
+    assert "exploitation" in {t.theme for t in tag_pages(pages) if t.present}
+
+
+def evidence(text: str, theme: str) -> list[str]:
+    return [e["sentence"] for t in tag_pages([text]) if t.theme == theme for e in t.evidence]
+
+
+def test_noted_is_not_a_negation() -> None:
+    text = "Domestic abuse was noted by the health visitor at every contact."
+    assert evidence(text, "domestic_abuse") == [text]
+    assert evidence("Domestic abuse was not noted by anyone.", "domestic_abuse") == []
+
+
+def test_a_carer_named_in_the_sentence_before_counts() -> None:
+    text = ("Mother moved to the area in 2019. She had experienced severe depression and "
+            "anxiety for years and was prescribed antidepressants.")
+    assert "parental_mental_health" in present(text)
+    own = ("Child M was 14. She had experienced severe depression and anxiety and was "
+           "prescribed antidepressants.")
+    assert "parental_mental_health" not in present(own)
+
+
+def test_standing_for_hours_is_not_a_glossary_line() -> None:
+    text = "The children were made to stand for hours and were hit with a belt as punishment."
+    assert evidence(text, "physical_abuse") == [text]
+    assert evidence("NAI stands for non-accidental injury.", "physical_abuse") == []
