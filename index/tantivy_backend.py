@@ -23,9 +23,9 @@ fields), ``field:[a TO b]`` / ``{a TO b}`` ranges, ``word~`` / ``word~2`` fuzzy 
 Differences from whoosh, by design or for now: a phrase matches *stems* (so "neglected child"
 also finds "neglecting children"; so do whoosh's, whose content is stemmed too); stop words are
 indexed (whoosh drops them; a query *word* that is a stop word is ignored on both, but a
-phrase's stop words must match here); fuzzy and wildcard matches are found but not highlighted
-(tantivy's snippet generator marks exact terms only); a snippet is one window around the first
-match (whoosh joins its best two); scores are BM25 on both but not equal; a phrase with slop
+phrase's stop words must match here); snippets come from :mod:`index.highlight` (a phrase's
+words are marked only together, fuzzy and wildcard matches are marked, nothing under a NOT),
+not from tantivy's snippet generator; scores are BM25 on both but not equal; a phrase with slop
 (``"a b"~3``) also matches the words in the other order (whoosh keeps the order); ``url:`` is
 searchable (whoosh only stores it).
 """
@@ -42,7 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.backend import MARK_CLOSE, MARK_OPEN, Highlighter, PageEntry, PageHit, busy, committing
+from index.backend import Highlighter, PageEntry, PageHit, busy, committing
+from index.highlight import Matches, Normaliser, snippet, spans
 from ingest.errors import QueryError
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,6 @@ _STOP_WORDS = frozenset((
     "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in",
     "is", "it", "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we",
     "when", "will", "with", "yet", "you", "your"))
-_BEFORE, _WINDOW = 80, 220  # snippet context, in bytes (whoosh: surround=80, maxchars=220)
 
 
 def _schema():  # noqa: ANN202 - tantivy.Schema
@@ -214,7 +214,8 @@ class _Compiler:
         self.t = tantivy
         self.schema = schema
         self.analyzers = _analyzers()
-        self.patterns: list[str] = []  # wildcards on page text, highlighted here (see _marked)
+        self.marks = Matches()  # what to highlight on the page (index.highlight)
+        self._negated = 0  # inside a NOT: nothing there is highlighted
 
     def compile(self, node: Any) -> Any:
         """A tantivy Query, or None when nothing in ``node`` can match (like whoosh NullQuery)."""
@@ -222,7 +223,11 @@ class _Compiler:
             return self.leaf(node)
         occur = self.t.Occur
         if node.op == "not":
-            inner = self.compile(node.items[0])
+            self._negated += 1
+            try:
+                inner = self.compile(node.items[0])
+            finally:
+                self._negated -= 1
             if inner is None:
                 return None
             return self.t.Query.boolean_query([(occur.Must, self.t.Query.all_query()),
@@ -290,6 +295,7 @@ class _Compiler:
             terms = [t for t in terms if len(t) > 1 and t not in _STOP_WORDS]
         if not terms:
             return None
+        self._mark(name, terms, fuzzy, leaf.slop)
         if fuzzy is not None:
             return self.t.Query.boolean_query(
                 [(self.t.Occur.Must, q.fuzzy_term_query(s, name, t, distance=fuzzy,
@@ -299,12 +305,35 @@ class _Compiler:
             return q.term_query(s, name, terms[0])
         return q.phrase_query(s, name, terms, slop=leaf.slop)
 
+    def _mark(self, name: str, terms: list[str], fuzzy: int | None, slop: int) -> None:
+        """Record what a leaf on the page text asks to highlight."""
+        if self._negated or name not in ("content", "exact"):
+            return
+        if fuzzy is not None:
+            self.marks.fuzzy += [(name, t, fuzzy) for t in terms]
+        elif len(terms) == 1:
+            self.marks.terms.setdefault(name, set()).add(terms[0])
+        else:
+            self.marks.phrases.append((name, list(terms), slop))
+
+    def forms(self) -> dict[str, Normaliser]:
+        """Word -> index form for the page-text fields (the stem; the lower-cased word)."""
+        def via(name: str) -> Normaliser:
+            analyzer = self.analyzers[name]
+
+            def form(word: str) -> str | None:
+                out = analyzer.analyze(word)
+                return out[0] if len(out) == 1 else None
+            return form
+
+        return {"content": via("content"), "exact": via("exact")}
+
     def wildcard(self, name: str, text: str) -> Any:
         if name not in RAW_FIELDS:
             text = text.lower()
         pattern = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
-        if name in ("content", "exact") and pattern.replace(".*", ""):
-            self.patterns.append(pattern)
+        if name in ("content", "exact") and pattern.replace(".*", "") and not self._negated:
+            self.marks.patterns.append(pattern)
         if not pattern.replace(".*", ""):  # a bare "*": every entry with a value (whoosh: Every)
             return self.t.Query.regex_query(self.schema, name, ".+")
         return self.t.Query.regex_query(self.schema, name, pattern)
@@ -446,15 +475,12 @@ class TantivyBackend:
 
     def search(self, query: str, filters: dict[str, object], limit_pages: int,
                highlight: Highlighter | None = None) -> Iterator[PageHit]:
-        import tantivy
 
         q, compiler = self._query(query, filters)
         if q is None:
             return
-        ix = self._open()
-        schema = ix.schema
-        searcher = ix.searcher()
-        generators: list[Any] | None = None
+        searcher = self._open().searcher()
+        forms = compiler.forms()
         for score, address in searcher.search(q, limit_pages, count=False).hits:
             doc = searcher.doc(address)
 
@@ -470,16 +496,8 @@ class TantivyBackend:
                 url=first("url"), case=first("case"), withdrawn=bool(first("withdrawn", False)),
             )
             text = highlight(hit) if highlight else None
-            if text:
-                if generators is None:
-                    generators = []
-                    for name in ("content", "exact"):
-                        gen = tantivy.SnippetGenerator.create(searcher, q, schema, name)
-                        gen.set_max_num_chars(1_000_000)  # every match on the page
-                        generators.append((name, gen))
-                snippets = [gen.snippet_from_doc(tantivy.Document(**{name: [text]}))
-                            for name, gen in generators]
-                hit.fragment = _marked(snippets, text, compiler.patterns)
+            if text and compiler.marks:
+                hit.fragment = snippet(text, spans(text, compiler.marks, forms, _STOP_WORDS))
             yield hit
 
     def matching(self, query: str, filters: dict[str, object]) -> dict[str, int]:
@@ -496,81 +514,3 @@ class TantivyBackend:
 
     def page_count(self) -> int:
         return int(self._open().searcher().num_docs)
-
-
-def _marked(snippets: list[Any], text: str, patterns: list[str] | None = None) -> str | None:
-    """A window of ``text`` around its best match, the matches between the markers.
-
-    ``snippets`` come from the stemmed and the exact field (a quoted phrase matches the latter);
-    their highlighted ranges are UTF-8 byte offsets into their fragments, pieces of ``text``,
-    and are merged, with the words matching a wildcard ``patterns`` (tantivy does not highlight
-    those). Like whoosh's context fragmenter, the window keeps about ``_BEFORE``
-    bytes before the match that shows the most different matched words and ``_WINDOW`` in all;
-    a matched word it lacks gets a second, shorter window (joined by an ellipsis).
-    """
-    raw = text.encode()
-    found: set[tuple[int, int]] = set()
-    for snippet in snippets:
-        frag = snippet.fragment().encode()
-        base = raw.find(frag)
-        if base < 0:  # not expected: the fragment is cut from the text
-            continue
-        found.update((base + h.start, base + h.end) for h in snippet.highlighted())
-    if patterns:
-        wild = re.compile("|".join(f"(?:{p})" for p in patterns))
-        for m in re.finditer(rb"\w+", raw):
-            if wild.fullmatch(m.group().decode(errors="ignore").lower()):
-                found.add(m.span())
-    # a phrase's stop words ("domestic violence and abuse") are highlighted alone too: drop them
-    ranges = sorted(r for r in found if raw[r[0]:r[1]].decode(errors="ignore").lower()
-                    not in _STOP_WORDS)
-    if not ranges:
-        return None
-    lead = _best_window(raw, ranges)
-    parts = [_window(raw, lead, _BEFORE, _WINDOW)]
-    shown = {raw[a:b].lower() for a, b in ranges if parts[0][0] <= a and b <= parts[0][1]}
-    missing = next((r for r in ranges if raw[r[0]:r[1]].lower() not in shown), None)
-    if missing is not None:  # a matched word the window lacks: a short second window (whoosh
-        second = _window(raw, missing, 40, 120)  # joins its best two fragments too)
-        if second[0] >= parts[0][1] or second[1] <= parts[0][0]:
-            parts = sorted([*parts, second])
-    return " \u2026 ".join(_render(raw, ranges, a, b) for a, b in parts)
-
-
-def _window(raw: bytes, match: tuple[int, int], before: int, width: int) -> tuple[int, int]:
-    """Byte offsets of about ``width`` bytes around ``match``, ``before`` of them before it,
-    cut at spaces."""
-    start = max(0, match[0] - before)
-    while 0 < start < match[0] and raw[start - 1:start] not in (b" ", b"\n"):
-        start += 1  # begin at a word
-    end = min(len(raw), start + width)
-    while match[1] > end or (end < len(raw) and raw[end:end + 1] not in (b" ", b"\n")):
-        end += 1  # end after a word (and after the match)
-    return start, end
-
-
-def _render(raw: bytes, ranges: list[tuple[int, int]], start: int, end: int) -> str:
-    out, pos = [], start
-    for lo, hi in ranges:
-        if lo < pos or hi > end:
-            continue
-        out += [raw[pos:lo].decode(errors="ignore"), MARK_OPEN,
-                raw[lo:hi].decode(errors="ignore"), MARK_CLOSE]
-        pos = hi
-    out.append(raw[pos:end].decode(errors="ignore"))
-    return "".join(out).strip()
-
-
-def _best_window(raw: bytes, ranges: list[tuple[int, int]]) -> tuple[int, int]:
-    """The match to build the snippet around: the one whose window shows the most different
-    matched words ("neglect AND police" shows both when a passage has both), then the most
-    matches, then the earliest."""
-    best, best_key = ranges[0], (0, 0, 0)
-    for i, (lo, _) in enumerate(ranges):
-        stop = max(0, lo - _BEFORE) + _WINDOW
-        inside = [r for r in ranges[i:] if r[1] <= stop]
-        words = {raw[a:b].lower() for a, b in inside}
-        key = (len(words), len(inside), -lo)
-        if key > best_key:
-            best, best_key = (lo, ranges[i][1]), key
-    return best
