@@ -1,184 +1,276 @@
-"""Thematic briefings ("Learning from case reviews: THEME"), one content model, four formats.
+"""Thematic briefings ("Learning from case reviews: THEME"), composed from the repository.
 
-:func:`compose` builds the content from the catalogue (the reviews tagged with the theme, the
-themes that recur alongside it, short verbatim quotations with their pages, the list of reviews
-referenced); :func:`render_markdown`, :func:`render_html`, :func:`render_docx` and
-:func:`render_pdf` each lay the same content out in one format.
+:func:`compose` builds one :class:`~analysis.docmodel.Doc` for a theme, or a combination of
+themes (reviews carrying all of them), optionally narrowed (years, nation, region, review type,
+outcome, the child's age band); :mod:`analysis.render` writes it as Markdown, HTML, Word or PDF.
+
+The unit is the review (a case: its overview report, summary, briefing and response together),
+as in :mod:`analysis.trends`. Every quotation is a verbatim sentence of an extracted page (the
+tagger's evidence), at most ``MAX_QUOTE_CHARS`` long (a longer one is cut at a word and marked
+with an ellipsis), with its page. Sections: about the briefing; the reviews (outcomes, ages,
+types); over time (chart); risk factors alongside it (chart, counts, lift, a quotation each);
+what the reviews say; learning for practice (the reviews' recommendations, near-duplicates
+merged, grouped by the theme they speak to); the case reviews referenced, with pages cited.
 """
 
 from __future__ import annotations
 
-import html
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from analysis.queries import report_records
+from analysis.docmodel import Bullets, Chart, Doc, Paragraph, Quote, Section, Table
+from analysis.queries import case_records
 from analysis.taxonomy import load_taxonomy
+from analysis.trends import AGE_BANDS, UNKNOWN, age_band, select
 from ingest.catalogue import Catalogue
 from ingest.errors import AtlasError
 
-MAX_QUOTES = 12
+MAX_QUOTES = 8
 MAX_QUOTE_CHARS = 300
+MAX_COOCCURRING = 8
+MAX_LEARNING = 12
+SAME_RECOMMENDATION = 88  # rapidfuzz token_set_ratio at or above which two are one
+_DOC_ORDER = {"full_report": 0, "executive_summary": 1, "briefing": 2, "board_response": 3}
 
 
-@dataclass
-class Briefing:
-    title: str
-    scope: str
-    definition: str
-    cooccurring: list[tuple[str, int]] = field(default_factory=list)
-    quotes: list[dict] = field(default_factory=list)  # text, board, child, year, page, url
-    references: list[dict] = field(default_factory=list)
+def shorten(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """``text`` cut at a sentence end, else a word, under ``limit`` characters (an ellipsis
+    marks a cut); the kept part is unchanged, so a quotation stays verbatim."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+    if end > limit // 2:
+        return head[:end + 1]
+    return head[:head.rfind(" ")].rstrip(",;:") + " \u2026"
 
 
-def compose(cat: Catalogue, theme_id: str) -> Briefing:
-    themes = {t.id: t for t in load_taxonomy()}
-    if theme_id not in themes:
-        raise AtlasError(f"unknown theme {theme_id!r}; known: {', '.join(sorted(themes))}")
-    theme = themes[theme_id]
-    records = [r for r in report_records(cat) if r["status"] == "ok"]
-    with_theme = [r for r in records if theme_id in r["themes"]]
-    years = sorted(r["year"] for r in with_theme if r["year"])
-    span = f", published {years[0]}-{years[-1]}" if years else ""
-    brief = Briefing(
-        title=f"Learning from case reviews: {theme.label}",
-        scope=(f"{len(with_theme)} of {len(records)} case-review documents in SCR Atlas carry "
-               f"this theme{span}."),
-        definition=theme.definition,
-    )
-    co = Counter(t for r in with_theme for t in r["themes"] if t != theme_id)
-    brief.cooccurring = [(themes[t].label, n) for t, n in co.most_common(8) if t in themes]
-    for r in sorted(with_theme, key=lambda r: (-(r["year"] or 0), r["board"] or "")):
-        tags = [t for t in cat.themes_of(r["id"]) if t["theme"] == theme_id]
-        pages_cited = []
-        for ev in tags[0]["evidence"][:2] if tags else []:
-            if len(brief.quotes) < MAX_QUOTES:
-                brief.quotes.append({"text": ev["sentence"][:MAX_QUOTE_CHARS], "page": ev["page"],
-                                     "board": r["board"], "child": r["child"], "year": r["year"],
-                                     "url": r["url"]})
-                if ev["page"]:
-                    pages_cited.append(ev["page"])
-        brief.references.append({"board": r["board"], "child": r["child"], "year": r["year"],
-                                 "doc_type": r["doc_type"], "url": r["url"],
-                                 "pages": sorted(set(pages_cited))})
-    return brief
+def _source(case: Mapping[str, Any], doc: Mapping[str, Any], page: int | None) -> str:
+    kind = (doc.get("doc_type") or "document").replace("_", " ")
+    where = f"p. {page}" if page else "web page"
+    year = doc.get("year") or case["year"] or "n.d."
+    return f"{case['board']}, {case['child'] or 'review'}, {year}, {kind}, {where}"
 
 
-def _cite(q: dict) -> str:
-    page = f", p. {q['page']}" if q["page"] else ""
-    return f"{q['board']}, {q['child'] or 'review'}, {q['year'] or 'n.d.'}{page}"
+def _quotable(sentence: str) -> bool:
+    """A whole sentence worth quoting: starts with a capital (or a numbered paragraph), ends
+    with a full stop, and has at least eight words (not a table cell or a heading)."""
+    s = sentence.strip()
+    return len(s.split()) >= 8 and s.endswith((".", "?", "!")) and bool(
+        re.match(r"(\d+(\.\d+)*\s+)?[A-Z\"\u2018\u201c]", s))
 
 
-def render_markdown(b: Briefing) -> str:
-    lines = [f"# {b.title}", "", f"*{b.scope}*", "", b.definition, "",
-             "## Themes that recur alongside it", ""]
-    lines += [f"- {label}: {n} reviews" for label, n in b.cooccurring] or ["- none recorded"]
-    lines += ["", "## What the reviews say", ""]
-    for q in b.quotes:
-        lines += [f"> {q['text']}", ">", f"> ({_cite(q)})", ""]
-    lines += ["## Case reviews referenced", ""]
-    for r in b.references:
-        pages = f" (pp. {', '.join(map(str, r['pages']))})" if r["pages"] else ""
-        lines.append(f"- {r['board']}: {r['child'] or 'review'}, {r['year'] or 'n.d.'}, "
-                     f"{r['doc_type'].replace('_', ' ')}{pages}. <{r['url']}>")
-    return "\n".join(lines) + "\n"
+def _evidence(cat: Catalogue, case: Mapping[str, Any], theme: str) -> list[tuple[dict, dict]]:
+    """(document, evidence) pairs for ``theme`` in ``case``, quotable whole sentences only:
+    strong evidence first, then full reports before summaries and briefings."""
+    out = []
+    for doc in case["documents"]:
+        for tag in cat.themes_of(doc["id"]):
+            if tag["theme"] == theme:
+                out += [(doc, ev) for ev in tag["evidence"] if _quotable(ev.get("sentence", ""))]
+    out.sort(key=lambda de: (-de[1].get("strength", 1), _DOC_ORDER.get(de[0]["doc_type"], 9)))
+    return out
 
 
-def render_html(b: Briefing) -> str:
-    e = html.escape
-    co = "".join(f"<li>{e(label)}: {n} reviews</li>" for label, n in b.cooccurring)
-    quotes = "".join(f"<blockquote><p>{e(q['text'])}</p><footer>{e(_cite(q))}</footer>"
-                     "</blockquote>" for q in b.quotes)
-    refs = "".join(
-        f"<li>{e(r['board'])}: {e(r['child'] or 'review')}, {e(str(r['year'] or 'n.d.'))}, "
-        f"{e(r['doc_type'].replace('_', ' '))} <a href=\"{e(r['url'])}\">{e(r['url'])}</a></li>"
-        for r in b.references)
-    return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{e(b.title)}</title><style>body{{font-family:sans-serif;max-width:48em;"
-        "margin:2em auto;line-height:1.5}blockquote{border-left:4px solid #5b2c83;margin:1em 0;"
-        "padding:.2em 1em;background:#f6f2fa}footer{font-size:.9em;color:#444}</style></head>"
-        f"<body><h1>{e(b.title)}</h1><p><em>{e(b.scope)}</em></p><p>{e(b.definition)}</p>"
-        f"<h2>Themes that recur alongside it</h2><ul>{co}</ul>"
-        f"<h2>What the reviews say</h2>{quotes}<h2>Case reviews referenced</h2><ul>{refs}</ul>"
-        "</body></html>\n"
-    )
+def _quote(case: Mapping[str, Any], doc: Mapping[str, Any], ev: Mapping[str, Any]) -> Quote:
+    return Quote(text=shorten(ev["sentence"]), source=_source(case, doc, ev.get("page")),
+                 url=doc.get("url"), doc_id=doc["id"], page=ev.get("page"))
 
 
-def render_docx(b: Briefing, path: Path) -> None:
-    from docx import Document
-
-    doc = Document()
-    doc.add_heading(b.title, 0)
-    doc.add_paragraph(b.scope).italic = True
-    doc.add_paragraph(b.definition)
-    doc.add_heading("Themes that recur alongside it", 1)
-    for label, n in b.cooccurring:
-        doc.add_paragraph(f"{label}: {n} reviews", style="List Bullet")
-    doc.add_heading("What the reviews say", 1)
-    for q in b.quotes:
-        doc.add_paragraph(q["text"], style="Intense Quote")
-        doc.add_paragraph(f"({_cite(q)})")
-    doc.add_heading("Case reviews referenced", 1)
-    for r in b.references:
-        doc.add_paragraph(f"{r['board']}: {r['child'] or 'review'}, {r['year'] or 'n.d.'}, "
-                          f"{r['doc_type'].replace('_', ' ')}. {r['url']}", style="List Bullet")
-    doc.save(str(path))
+def _theme_of(text: str, themes: Sequence[Any]) -> str | None:
+    for theme in themes:
+        if any(p.search(text) for p in (*theme.strong, *theme.weak)):
+            return theme.id
+    return None
 
 
-def _latin1(text: str) -> str:
-    table = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-             "\u2014": "-", "\u2026": "..."}
-    text = "".join(table.get(ch, ch) for ch in text)
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _learning(cat: Catalogue, cases: Sequence[Mapping[str, Any]], themes: Sequence[Any],
+              labels: Mapping[str, str]) -> list[Section | Bullets]:
+    """Recommendations of the reviews, near-duplicates merged, grouped by the theme they name."""
+    from rapidfuzz import fuzz
+
+    merged: list[dict[str, Any]] = []
+    for case in cases:
+        for doc in case["documents"]:
+            for rec in cat.recommendations(doc["id"]):
+                text = " ".join(rec["text"].split())
+                same = next((m for m in merged if fuzz.token_set_ratio(m["text"], text)
+                             >= SAME_RECOMMENDATION), None)
+                where = _source(case, doc, rec.get("page"))
+                if same is None:
+                    merged.append({"text": text, "cases": {case["case"]}, "where": [where]})
+                elif case["case"] not in same["cases"]:
+                    same["cases"].add(case["case"])
+                    same["where"].append(where)
+    merged.sort(key=lambda m: (-len(m["cases"]), len(m["text"])))
+    groups: dict[str, list[str]] = {}
+    for m in merged[:MAX_LEARNING]:
+        theme = _theme_of(m["text"], themes)
+        more = f"; and {len(m['cases']) - 1} more reviews" if len(m["cases"]) > 1 else ""
+        groups.setdefault(labels.get(theme, "Other learning") if theme else "Other learning",
+                          []).append(f"{shorten(m['text'], 400)} ({m['where'][0]}{more})")
+    return [Bullets([f"{group}: {item}" for group, items in sorted(groups.items())
+                     for item in items])] if groups else []
 
 
-def render_pdf(b: Briefing, path: Path) -> None:
-    from fpdf import FPDF
+def compose(cat: Catalogue, theme_ids: str | Sequence[str], *,
+            years: tuple[int | None, int | None] | None = None,
+            **selection: object) -> Doc:
+    """The briefing for a theme (or reviews carrying all of ``theme_ids``); see the module doc.
 
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
+    ``selection``: nation, region, review_type, outcome, age_band (see analysis.trends.select).
+    """
+    wanted = [theme_ids] if isinstance(theme_ids, str) else list(theme_ids)
+    taxonomy = load_taxonomy()
+    by_id = {t.id: t for t in taxonomy}
+    unknown = [t for t in wanted if t not in by_id]
+    if unknown or not wanted:
+        raise AtlasError(f"unknown theme {', '.join(unknown) or '(none)'}; known: "
+                         f"{', '.join(sorted(by_id))}")
+    labels = {t.id: t.label for t in taxonomy}
+    try:
+        cases = select(case_records(cat), years=years, **selection)
+    except ValueError as exc:
+        raise AtlasError(str(exc)) from exc
+    with_theme = [c for c in cases if all(t in c["themes"] for t in wanted)]
+    name = " and ".join(labels[t] for t in wanted)
+    narrowed = _selection_text(years, selection)
+    known_years = sorted(c["year"] for c in with_theme if c["year"])
+    span = f", published {known_years[0]}\u2013{known_years[-1]}" if known_years else ""
+    theme_map = cat.theme_map()
+    tagged = sum(all(t in theme_map.get(d["id"], []) for t in wanted)
+                 for c in with_theme for d in c["documents"])
+    doc = Doc(title=f"Learning from case reviews: {name}",
+              scope=(f"{len(with_theme)} of the {len(cases)} case reviews in SCR Atlas{narrowed} "
+                     f"carry {'these themes' if len(wanted) > 1 else 'this theme'}{span}; "
+                     f"{tagged} of their documents are tagged with "
+                     f"{'them' if len(wanted) > 1 else 'it'}."))
+    about = [Paragraph(f"{labels[t]}: {by_id[t].definition}") for t in wanted]
+    about.append(Paragraph(
+        "A review is one case: its overview report, executive summary, briefing and board "
+        "response count once. Themes are tagged from the reports' text with the sentences that "
+        "show them; every quotation below is verbatim, with its page.", emphasis=True))
+    doc.sections.append(Section("About this briefing", about))
+    if not with_theme:
+        doc.sections.append(Section("The reviews", [Paragraph(
+            "No review in the selection carries the theme.")]))
+        return doc
+    doc.sections += [_reviews_section(with_theme), _time_section(cases, with_theme, name),
+                     _alongside_section(cat, cases, with_theme, wanted, labels)]
+    quotes = []
+    for case in sorted(with_theme, key=lambda c: (-(c["year"] or 0), c["case"])):
+        found = [de for de in _evidence(cat, case, wanted[0])
+                 if shorten(de[1]["sentence"]) not in {q.text for q in quotes}]
+        if found and len(quotes) < MAX_QUOTES:
+            quotes.append(_quote(case, *found[0]))
+    doc.sections.append(Section("What the reviews say", quotes))
+    doc.sections.append(Section("Learning for practice", _learning(cat, with_theme, taxonomy,
+                                                                   labels)
+                                or [Paragraph("The reviews' recommendations were not found.")]))
+    doc.sections.append(_references_section(doc, with_theme))
+    return doc
 
-    def para(text: str, size: float, style: str = "", height: float = 5.5) -> None:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(0, height, _latin1(text), new_x="LMARGIN", new_y="NEXT")
 
-    para(b.title, 18, "B", 9)
-    para(b.scope, 10, "I")
-    para(b.definition, 11)
-    pdf.ln(3)
-    para("Themes that recur alongside it", 13, "B", 8)
-    for label, n in b.cooccurring:
-        para(f"- {label}: {n} reviews", 10)
-    pdf.ln(3)
-    para("What the reviews say", 13, "B", 8)
-    for q in b.quotes:
-        para(f'"{q["text"]}"', 10, "I")
-        para(f"({_cite(q)})", 9)
-        pdf.ln(2)
-    pdf.ln(3)
-    para("Case reviews referenced", 13, "B", 8)
-    for r in b.references:
-        para(f"- {r['board']}: {r['child'] or 'review'}, {r['year'] or 'n.d.'}, "
-             f"{r['doc_type'].replace('_', ' ')}. {r['url']}", 9)
-    pdf.output(str(path))
+def _selection_text(years: tuple[int | None, int | None] | None,
+                    selection: Mapping[str, object]) -> str:
+    parts = []
+    lo, hi = years or (None, None)
+    if lo and hi:
+        parts.append(f"published {lo}\u2013{hi}")
+    elif lo or hi:
+        parts.append(f"published from {lo}" if lo else f"published up to {hi}")
+    parts += [f"{k.replace('_', ' ')} {v}" for k, v in selection.items() if v not in (None, "")]
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
-def write_briefing(cat: Catalogue, theme_id: str, fmt: str, output: Path) -> Path:
-    """Compose the briefing for ``theme_id`` and write it to ``output`` in ``fmt``."""
-    brief = compose(cat, theme_id)
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "md":
-        output.write_text(render_markdown(brief), encoding="utf-8")
-    elif fmt == "html":
-        output.write_text(render_html(brief), encoding="utf-8")
-    elif fmt == "docx":
-        render_docx(brief, output)
-    elif fmt == "pdf":
-        render_pdf(brief, output)
-    else:
-        raise AtlasError(f"unknown format {fmt!r}: use md, html, docx or pdf")
-    return output
+def _reviews_section(cases: Sequence[Mapping[str, Any]]) -> Section:
+    outcomes = Counter(c.get("outcome") or UNKNOWN for c in cases)
+    ages = Counter(age_band(c.get("age_months")) for c in cases)
+    types = Counter(c.get("review_type") or UNKNOWN for c in cases)
+    died, harmed = outcomes.get("death", 0), outcomes.get("serious_harm", 0)
+    text = (f"Of these {len(cases)} reviews, {died} followed the death of a child and {harmed} "
+            f"serious harm" + (f"; {outcomes[UNKNOWN]} do not say." if outcomes[UNKNOWN] else "."))
+    order = [label for _, label in AGE_BANDS] + [UNKNOWN]
+    return Section("The reviews", [
+        Paragraph(text),
+        Table(["child's age at the incident", "reviews"],
+              [[band, str(ages[band])] for band in order if ages[band]]),
+        Bullets([f"{t}: {n}" for t, n in types.most_common()]),
+    ])
+
+
+def _time_section(cases: Sequence[Mapping[str, Any]], with_theme: Sequence[Mapping[str, Any]],
+                  name: str) -> Section:
+    years = sorted({c["year"] for c in cases if c["year"]})
+    per_year = Counter(c["year"] for c in with_theme if c["year"])
+    blocks: list[Any] = []
+    if years:
+        span = list(range(years[0], years[-1] + 1))
+        blocks.append(Chart(f"Reviews carrying {name}, by year of publication",
+                            [str(y) for y in span], [per_year.get(y, 0) for y in span]))
+    share = len(with_theme) / len(cases) if cases else 0
+    blocks.append(Paragraph(f"{len(with_theme)} of {len(cases)} reviews ({share:.0%}) carry it."))
+    return Section("Over time", blocks)
+
+
+def _alongside_section(cat: Catalogue, cases: Sequence[Mapping[str, Any]],
+                       with_theme: Sequence[Mapping[str, Any]], wanted: Sequence[str],
+                       labels: Mapping[str, str]) -> Section:
+    n, k = len(cases), len(with_theme)
+    overall = Counter(t for c in cases for t in c["themes"])
+    together = Counter(t for c in with_theme for t in c["themes"] if t not in wanted)
+    top = together.most_common(MAX_COOCCURRING)
+    blocks: list[Any] = []
+    if not top:
+        return Section("Risk factors and issues alongside it",
+                       [Paragraph("No other theme is tagged in these reviews.")])
+    blocks.append(Chart("Other themes in the same reviews", [labels.get(t, t) for t, _ in top],
+                        [c for _, c in top], horizontal=True))
+    items = []
+    for t, c in top:
+        lift = (c / k) / (overall[t] / n) if overall[t] and k else 0
+        items.append(f"{labels.get(t, t)}: {c} of {k} reviews ({c / k:.0%}); "
+                     f"{lift:.1f} times its rate across all {n} reviews")
+    blocks.append(Bullets(items))
+    for t, _ in top[:4]:
+        for case in with_theme:
+            found = _evidence(cat, case, t) if t in case["themes"] else []
+            if found:
+                blocks += [Paragraph(f"{labels.get(t, t)}:", emphasis=True),
+                           _quote(case, *found[0])]
+                break
+    return Section("Risk factors and issues alongside it", blocks)
+
+
+def _references_section(doc: Doc, cases: Sequence[Mapping[str, Any]]) -> Section:
+    cited: dict[str, set[int]] = {}
+    for q in doc.quotes():
+        if q.doc_id and q.page:
+            cited.setdefault(q.doc_id, set()).add(q.page)
+    rows = []
+    for case in sorted(cases, key=lambda c: (c["board"] or "", c["year"] or 0, c["case"])):
+        for d in sorted(case["documents"], key=lambda d: _DOC_ORDER.get(d["doc_type"], 9)):
+            pages = ", ".join(map(str, sorted(cited.get(d["id"], ()))))
+            rows.append([case["board"] or "", case["child"] or "", str(d["year"] or "n.d."),
+                         (d["doc_type"] or "").replace("_", " "), pages, d["url"] or ""])
+    return Section("Case reviews referenced",
+                   [Table(["board", "child", "year", "document", "pages cited", "URL"], rows)])
+
+
+def parse_themes(raw: str) -> list[str]:
+    """"domestic_abuse+parental_mental_health" (or commas) -> the theme ids."""
+    return [t for t in re.split(r"[+,\s]+", raw.strip()) if t]
+
+
+def write_briefing(cat: Catalogue, theme_id: str, fmt: str, output: Path,
+                   **selection: Any) -> Path:
+    """Compose the briefing for ``theme_id`` (``a+b``: both) and write it in ``fmt``."""
+    from analysis.render import FORMATS, write
+
+    if fmt not in FORMATS:
+        raise AtlasError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+    return write(compose(cat, parse_themes(theme_id), **selection), fmt, output)

@@ -17,7 +17,7 @@ from typing import Any
 from app.facts_cmd import add_facts_parsers
 from app.search_cmd import add_search_parser
 from app.sources_cmd import add_sources_parser
-from app.trends_cmd import add_trends_parser
+from app.trends_cmd import add_selection_args, add_trends_parser
 
 DEFAULT_DATA = "scr-data"
 log = logging.getLogger("scr")
@@ -162,9 +162,13 @@ def cmd_topics(args: argparse.Namespace) -> int:
 def cmd_brief(args: argparse.Namespace) -> int:
     from analysis.briefing import write_briefing
     from app.pipeline import open_catalogue
+    from app.trends_cmd import parse_years
 
+    selection = {"nation": args.nation, "region": args.region, "review_type": args.type,
+                 "outcome": args.outcome, "age_band": args.age_band}
     with open_catalogue(args.data) as cat:
-        path = write_briefing(cat, args.theme, args.format, args.output)
+        path = write_briefing(cat, args.theme, args.format, args.output,
+                              years=parse_years(args.years), **selection)
     print(f"wrote {path}")
     return 0
 
@@ -236,9 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("themes", cmd_themes, "theme prevalence and per-document tags", json_flag=True)
     add("topics", cmd_topics, "the topic model: topics, terms, documents", json_flag=True)
     p = add("brief", cmd_brief, "write a thematic briefing")
-    p.add_argument("theme", help="theme id, e.g. domestic_abuse")
+    p.add_argument("theme", help="theme id, e.g. domestic_abuse; a+b: reviews with both")
     p.add_argument("--format", choices=["md", "html", "docx", "pdf"], default="md")
     p.add_argument("--output", type=Path, required=True)
+    add_selection_args(p)
     p = add("app", cmd_app, "run the Streamlit explorer on localhost")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: localhost)")

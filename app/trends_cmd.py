@@ -18,7 +18,7 @@ from analysis.trends import AGE_BANDS, DIMENSIONS, TRIPLE
 from ingest.errors import ConfigError
 
 
-def _years(raw: str | None) -> tuple[int | None, int | None] | None:
+def parse_years(raw: str | None) -> tuple[int | None, int | None] | None:
     if not raw:
         return None
     lo, sep, hi = raw.partition("..")
@@ -38,7 +38,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
     themes = [t.strip() for t in (args.theme or ",".join(TRIPLE)).split(",") if t.strip()]
     with open_catalogue(args.data) as cat:
-        cases = select(case_records(cat), years=_years(args.years), nation=args.nation,
+        cases = select(case_records(cat), years=parse_years(args.years), nation=args.nation,
                        region=args.region, review_type=args.type, outcome=args.outcome,
                        age_band=args.age_band)
         table = prevalence(cases, args.by, themes)
@@ -104,6 +104,11 @@ def add_trends_parser(add: Callable[..., argparse.ArgumentParser]) -> None:
                                                         "substance misuse triple")
     p.add_argument("--top", type=int, default=20, help="pairs shown (default 20)")
     p.add_argument("--drill", metavar="VALUE", help="the cases (and passages) behind one row")
+    add_selection_args(p)
+
+
+def add_selection_args(p: argparse.ArgumentParser) -> None:
+    """The flags that narrow the reviews counted (shared with `scr brief`)."""
     p.add_argument("--years", help="YEAR or FROM..TO (either end open), e.g. 2019..")
     p.add_argument("--nation")
     p.add_argument("--region")
