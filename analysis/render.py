@@ -22,6 +22,11 @@ ACCENT = "#5b2c83"
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
 
+def _flat(text: str) -> str:
+    """A quotation on one line: the page's line breaks are layout, not words."""
+    return " ".join(text.split())
+
+
 def render_markdown(doc: Doc) -> str:
     out = [f"# {doc.title}", ""]
     if doc.scope:
@@ -34,7 +39,7 @@ def render_markdown(doc: Doc) -> str:
             elif isinstance(b, Bullets):
                 out += [f"- {item}" for item in b.items] + [""]
             elif isinstance(b, Quote):
-                out += [f"> {b.text}", ">", f"> \u2014 {b.source}", ""]
+                out += [f"> {_flat(b.text)}", ">", f"> \u2014 {b.source}", ""]
             elif isinstance(b, Chart):
                 out += [f"**{b.title}**", "", f"| {b.unit} | |", "| --- | ---: |"]
                 out += [f"| {label} | {value:g} |" for label, value in
@@ -86,8 +91,8 @@ def render_html(doc: Doc) -> str:
                 source = e(b.source)
                 if b.url and b.url.startswith(("http://", "https://")):
                     source = f"<a href=\"{e(b.url)}\">{source}</a>"
-                parts.append(f"<blockquote><p>{e(b.text)}</p><footer>\u2014 {source}</footer>"
-                             "</blockquote>")
+                parts.append(f"<blockquote><p>{e(_flat(b.text))}</p>"
+                             f"<footer>\u2014 {source}</footer></blockquote>")
             elif isinstance(b, Chart):
                 parts.append(f"<figure>{chart_svg(b)}</figure>")  # the SVG draws its title
             elif isinstance(b, Table):
@@ -121,7 +126,7 @@ def render_docx(doc: Doc, path: Path) -> None:
                 for item in b.items:
                     out.add_paragraph(item, style="List Bullet")
             elif isinstance(b, Quote):
-                out.add_paragraph(b.text, style="Intense Quote")
+                out.add_paragraph(_flat(b.text), style="Intense Quote")
                 out.add_paragraph(f"\u2014 {b.source}")
             elif isinstance(b, Chart):
                 out.add_picture(io.BytesIO(chart_png(b)), width=Inches(6))  # title drawn in
@@ -172,7 +177,7 @@ def render_pdf(doc: Doc, path: Path) -> None:
              colour: tuple[int, int, int] = (34, 34, 34)) -> None:
         pdf.set_font(family, style, size)
         pdf.set_text_color(*colour)
-        pdf.multi_cell(0, height, fold(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, height, fold(text), new_x="LMARGIN", new_y="NEXT", align="L")
 
     accent = (91, 44, 131)
     para(doc.title, 19, "B", 9, accent)
@@ -194,8 +199,8 @@ def render_pdf(doc: Doc, path: Path) -> None:
                 pdf.set_x(pdf.l_margin + 4)
                 pdf.set_font(family, "I", 10)
                 pdf.set_text_color(34, 34, 34)
-                pdf.multi_cell(0, 5.2, fold(f"\u201c{b.text}\u201d"), new_x="LMARGIN",
-                               new_y="NEXT")
+                pdf.multi_cell(0, 5.2, fold(f"\u201c{_flat(b.text)}\u201d"), align="L",
+                               new_x="LMARGIN", new_y="NEXT")
                 pdf.set_x(pdf.l_margin + 4)
                 para(f"\u2014 {b.source}", 8.5, "", 4.8, (85, 85, 85))
                 pdf.ln(1.5)

@@ -79,6 +79,10 @@ _CHILD_OWN = re.compile(
 )
 
 
+# shared with analysis/review_brief.py: what counts as a review's boilerplate
+BOILER_SECTION, BOILER_SENTENCE = _BOILER_SECTION, _BOILER_SENTENCE
+
+
 @dataclass
 class ThemeTag:
     theme: str

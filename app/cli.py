@@ -164,11 +164,21 @@ def cmd_brief(args: argparse.Namespace) -> int:
     from app.pipeline import open_catalogue
     from app.trends_cmd import parse_years
 
+    if bool(args.theme) == bool(args.review):
+        print("scr: brief wants a THEME (e.g. domestic_abuse) or --review DOC_ID",
+              file=sys.stderr)
+        return 2
     selection = {"nation": args.nation, "region": args.region, "review_type": args.type,
                  "outcome": args.outcome, "age_band": args.age_band}
     with open_catalogue(args.data) as cat:
-        path = write_briefing(cat, args.theme, args.format, args.output,
-                              years=parse_years(args.years), **selection)
+        if args.review:
+            from analysis.render import write
+            from analysis.review_brief import compose_review_brief
+
+            path = write(compose_review_brief(cat, args.review), args.format, args.output)
+        else:
+            path = write_briefing(cat, args.theme, args.format, args.output,
+                                  years=parse_years(args.years), **selection)
     print(f"wrote {path}")
     return 0
 
@@ -240,7 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("themes", cmd_themes, "theme prevalence and per-document tags", json_flag=True)
     add("topics", cmd_topics, "the topic model: topics, terms, documents", json_flag=True)
     p = add("brief", cmd_brief, "write a thematic briefing")
-    p.add_argument("theme", help="theme id, e.g. domestic_abuse; a+b: reviews with both")
+    p.add_argument("theme", nargs="?", help="theme id, e.g. domestic_abuse; a+b: reviews with "
+                                            "both")
+    p.add_argument("--review", metavar="DOC_ID",
+                   help="instead of a theme: the 7-minute briefing of one review document")
     p.add_argument("--format", choices=["md", "html", "docx", "pdf"], default="md")
     p.add_argument("--output", type=Path, required=True)
     add_selection_args(p)

@@ -127,6 +127,10 @@ def report_view(reports: list[dict]) -> None:
             for o in similar:
                 st.markdown(f"- [{md(o['board'])}: {md(o['child'] or o['title'])} "
                             f"({o['year'] or 'n.d.'})](?view=Report&doc={o['id']})")
+        with st.expander("7-minute briefing of this review"):
+            st.caption("One page: background, what happened, key findings, recommendations "
+                       "and questions for practice, quoted from this document with pages.")
+            _download("review", doc_id, "7-minute briefing", "review-brief")
         if recs:
             with st.expander(f"Recommendations ({len(recs)})"):
                 for rec in recs:
@@ -191,6 +195,7 @@ def themes_view(reports: list[dict]) -> None:
     if by_year:
         st.bar_chart(by_year, x_label="publication year", y_label="documents with this theme")
     _theme_trends(theme, labels)
+    _briefing_download(theme, labels[theme])
     shown = f" (the first {THEME_LIST_LIMIT} are listed)" if len(with_theme) > THEME_LIST_LIMIT \
         else ""
     st.markdown(f"**{len(with_theme)}** documents carry this theme{shown}.")
@@ -203,6 +208,53 @@ def themes_view(reports: list[dict]) -> None:
         target = f"?view=Report&doc={r['id']}&page={page or 1}"
         lines.append(f"- {md(cite(r, page))}{quote} [open]({target})")
     st.markdown("\n".join(lines))
+
+
+MIME = {"pdf": "application/pdf", "html": "text/html", "md": "text/markdown",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def _briefing_bytes(kind: str, subject: str, fmt: str) -> bytes:
+    """A thematic briefing (kind "theme") or a review's 7-minute briefing ("review")."""
+    import tempfile
+
+    from analysis.briefing import write_briefing
+    from analysis.render import write
+
+    with tempfile.TemporaryDirectory() as tmp, open_catalogue(DATA) as cat:
+        out = Path(tmp) / f"briefing.{fmt}"
+        if kind == "theme":
+            write_briefing(cat, subject, fmt, out)
+        else:
+            from analysis.review_brief import compose_review_brief
+
+            write(compose_review_brief(cat, subject), fmt, out)
+        return out.read_bytes()
+
+
+def _download(kind: str, subject: str, label: str, key: str) -> None:
+    """Format choice, a button that prepares the file, and the download button."""
+    fmt = st.selectbox("Format", list(MIME), key=f"{key}-format",
+                       format_func=lambda f: {"pdf": "PDF", "docx": "Word", "html": "HTML",
+                                              "md": "Markdown"}[f])
+    if st.button(f"Prepare the {label}", key=f"{key}-make"):
+        try:
+            st.session_state[key] = (subject, fmt, _briefing_bytes(kind, subject, fmt))
+        except AtlasError as exc:
+            st.error(str(exc))
+    made = st.session_state.get(key)
+    if made and made[:2] == (subject, fmt):
+        st.download_button(f"Download the {label} ({fmt})", data=made[2],
+                           file_name=f"{subject.replace('/', '-')}-briefing.{fmt}",
+                           mime=MIME[fmt], key=f"{key}-download")
+
+
+def _briefing_download(theme: str, label: str) -> None:
+    with st.expander(f"Briefing: Learning from case reviews: {label}"):
+        st.caption("Who the reviews were about, how often the theme appears and with what, "
+                   "short quotations with pages, the reviews' recommendations, the reviews "
+                   "referenced.")
+        _download("theme", theme, "briefing", "theme-brief")
 
 
 @st.cache_data(ttl=60)

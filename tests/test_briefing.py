@@ -117,3 +117,18 @@ def test_each_format_holds_the_same_sections(full_build: Build, tmp_path: Path,
     for heading in SECTIONS:
         assert heading in text, heading
     assert "Learning from case reviews: Domestic abuse" in text
+
+
+def test_scr_brief_review_writes_a_seven_minute_briefing(full_build: Build,
+                                                         tmp_path: Path) -> None:
+    with open_catalogue(full_build.data) as cat:
+        doc_id = next(r["id"] for r in cat.reports() if r["doc_type"] == "full_report"
+                      and r["status"] == "ok")
+    out = tmp_path / "seven.md"
+    assert main(["brief", "--review", doc_id, "--format", "md", "--output", str(out),
+                 "--data", str(full_build.data)]) == 0
+    text = out.read_text()
+    for heading in ("Background", "What happened", "Key findings", "Recommendations",
+                    "Questions for practice"):
+        assert f"## {heading}" in text
+    assert main(["brief", "--data", str(full_build.data), "--output", str(out)]) == 2

@@ -345,3 +345,17 @@ def test_themes_view_breaks_a_theme_down_and_lists_what_it_occurs_with(data_env:
     frames = [d.value for d in at.dataframe]
     assert any("age band" in f.columns for f in frames)
     assert any("lift" in f.columns for f in frames)
+
+
+def test_briefings_can_be_downloaded(data_env: Path, reports: list[dict]) -> None:
+    at = run_app(view="Themes", theme="domestic_abuse")
+    at.selectbox(key="theme-brief-format").select("md")
+    at.button(key="theme-brief-make").click()
+    rerun(at)
+    assert at.get("download_button"), "a download button once the briefing is prepared"
+    doc = next(r for r in reports if r["status"] == "ok" and r["pages"])
+    at = run_app(view="Report", doc=doc["id"])
+    at.selectbox(key="review-brief-format").select("html")
+    at.button(key="review-brief-make").click()
+    rerun(at)
+    assert at.get("download_button")
