@@ -81,16 +81,33 @@ def _quote(case: Mapping[str, Any], doc: Mapping[str, Any], ev: Mapping[str, Any
                  url=doc.get("url"), doc_id=doc["id"], page=ev.get("page"))
 
 
-def _theme_of(text: str, themes: Sequence[Any]) -> str | None:
-    for theme in themes:
-        if any(p.search(text) for p in (*theme.strong, *theme.weak)):
-            return theme.id
-    return None
+# areas of learning a recommendation speaks to, tried in order (first match wins)
+LEARNING_AREAS = (
+    ("Hearing the child", r"voice|lived experience|wishes and feelings|speak(ing)? to (the )?"
+                          r"child|seen alone"),
+    ("Working with families", r"\bfamil(y|ies)\b[^.]*\b(experience|engage|involve)|"
+                              r"\bfathers?\b|\bmale carers?\b"),
+    ("Workforce, supervision and organisational change", r"supervis|turnover|workload|caseload|"
+                                                         r"recruit|retention|restructur|"
+                                                         r"organisational|induction"),
+    ("Information sharing and records", r"information|shar(e|ing)|record|systems?\b|chronolog"),
+    ("Thresholds, referrals and escalation", r"threshold|referr|escalat|advice|consult|"
+                                             r"step[- ]?(up|down)|clos(e|ed|ing|ure)"),
+    ("Assessment and planning", r"assess|plan\b|planning|pre-?birth"),
+    ("Training, guidance and assurance", r"training|guidance|assurance|audit|learning|"
+                                         r"briefing|policy|protocol|meeting"),
+)
+_AREAS = tuple((name, re.compile(rx, re.I)) for name, rx in LEARNING_AREAS)
 
 
-def _learning(cat: Catalogue, cases: Sequence[Mapping[str, Any]], themes: Sequence[Any],
-              labels: Mapping[str, str]) -> list[Section | Bullets]:
-    """Recommendations of the reviews, near-duplicates merged, grouped by the theme they name."""
+def learning_area(text: str) -> str:
+    """The area of practice a recommendation speaks to (see ``LEARNING_AREAS``)."""
+    return next((name for name, rx in _AREAS if rx.search(text)), "Other learning")
+
+
+def _learning(cat: Catalogue, cases: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Recommendations of the reviews, near-duplicates merged, grouped by area of practice;
+    the recommendations made by most reviews first."""
     from rapidfuzz import fuzz
 
     merged: list[dict[str, Any]] = []
@@ -109,12 +126,15 @@ def _learning(cat: Catalogue, cases: Sequence[Mapping[str, Any]], themes: Sequen
     merged.sort(key=lambda m: (-len(m["cases"]), len(m["text"])))
     groups: dict[str, list[str]] = {}
     for m in merged[:MAX_LEARNING]:
-        theme = _theme_of(m["text"], themes)
         more = f"; and {len(m['cases']) - 1} more reviews" if len(m["cases"]) > 1 else ""
-        groups.setdefault(labels.get(theme, "Other learning") if theme else "Other learning",
-                          []).append(f"{shorten(m['text'], 400)} ({m['where'][0]}{more})")
-    return [Bullets([f"{group}: {item}" for group, items in sorted(groups.items())
-                     for item in items])] if groups else []
+        groups.setdefault(learning_area(m["text"]), []).append(
+            f"{shorten(m['text'], 400)} ({m['where'][0]}{more})")
+    order = [name for name, _ in LEARNING_AREAS] + ["Other learning"]
+    out: list[Any] = []
+    for name in order:
+        if name in groups:
+            out += [Paragraph(name, emphasis=True), Bullets(groups[name])]
+    return out
 
 
 def compose(cat: Catalogue, theme_ids: str | Sequence[str], *,
@@ -168,8 +188,7 @@ def compose(cat: Catalogue, theme_ids: str | Sequence[str], *,
         if found and len(quotes) < MAX_QUOTES:
             quotes.append(_quote(case, *found[0]))
     doc.sections.append(Section("What the reviews say", quotes))
-    doc.sections.append(Section("Learning for practice", _learning(cat, with_theme, taxonomy,
-                                                                   labels)
+    doc.sections.append(Section("Learning for practice", _learning(cat, with_theme)
                                 or [Paragraph("The reviews' recommendations were not found.")]))
     doc.sections.append(_references_section(doc, with_theme))
     return doc

@@ -210,7 +210,10 @@ def render_pdf(doc: Doc, path: Path) -> None:
             elif isinstance(b, Table):
                 pdf.set_font(family, "", 8)
                 pdf.set_text_color(34, 34, 34)
-                with pdf.table(first_row_as_headings=True, line_height=4.5) as table:
+                widths = tuple(max(8, min(40, max(len(r[i]) for r in [b.header, *b.rows])))
+                               for i in range(len(b.header)))  # wide text, wide column
+                with pdf.table(first_row_as_headings=True, line_height=4.5, text_align="LEFT",
+                               col_widths=widths) as table:
                     for row in [b.header, *b.rows]:
                         cells = table.row()
                         for text in row:

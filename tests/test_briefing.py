@@ -132,3 +132,15 @@ def test_scr_brief_review_writes_a_seven_minute_briefing(full_build: Build,
                     "Questions for practice"):
         assert f"## {heading}" in text
     assert main(["brief", "--data", str(full_build.data), "--output", str(out)]) == 2
+
+
+def test_learning_areas() -> None:
+    from analysis.briefing import learning_area
+
+    assert learning_area("Agencies should ensure the child is seen alone and their wishes "
+                         "and feelings recorded.") == "Hearing the child"
+    assert learning_area("Health visitors should routinely ask about fathers.") == \
+        "Working with families"
+    assert learning_area("Partner agencies should review caseloads and supervision.") == \
+        "Workforce, supervision and organisational change"
+    assert learning_area("The board should write a newsletter.") == "Other learning"
