@@ -27,6 +27,12 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _even(table: Table) -> list[list[str]]:
+    """The rows cut or padded to the header's width, each cell on one line."""
+    n = len(table.header)
+    return [[" ".join(str(c).split()) for c in (list(row) + [""] * n)[:n]] for row in table.rows]
+
+
 def render_markdown(doc: Doc) -> str:
     out = [f"# {doc.title}", ""]
     if doc.scope:
@@ -45,10 +51,10 @@ def render_markdown(doc: Doc) -> str:
                 out += [f"| {label} | {value:g} |" for label, value in
                         zip(b.labels, b.values, strict=True)] + [""]
             elif isinstance(b, Table):
-                out += ["| " + " | ".join(b.header) + " |",
+                out += ["| " + " | ".join(h.replace("|", "\\|") for h in b.header) + " |",
                         "|" + " --- |" * len(b.header)]
                 out += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
-                        for row in b.rows] + [""]
+                        for row in _even(b)] + [""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -98,7 +104,7 @@ def render_html(doc: Doc) -> str:
             elif isinstance(b, Table):
                 head = "".join(f"<th>{e(h)}</th>" for h in b.header)
                 rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
-                               for row in b.rows)
+                               for row in _even(b))
                 parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
                              "</table>")
         parts.append("</section>")
@@ -135,7 +141,7 @@ def render_docx(doc: Doc, path: Path) -> None:
                 table.style = "Light Grid Accent 1"
                 for cell, text in zip(table.rows[0].cells, b.header, strict=True):
                     cell.text = text
-                for row in b.rows:
+                for row in _even(b):
                     for cell, text in zip(table.add_row().cells, row, strict=True):
                         cell.text = text
     out.save(str(path))
@@ -210,11 +216,12 @@ def render_pdf(doc: Doc, path: Path) -> None:
             elif isinstance(b, Table):
                 pdf.set_font(family, "", 8)
                 pdf.set_text_color(34, 34, 34)
-                widths = tuple(max(8, min(40, max(len(r[i]) for r in [b.header, *b.rows])))
+                rows = _even(b)
+                widths = tuple(max(8, min(40, max(len(r[i]) for r in [b.header, *rows])))
                                for i in range(len(b.header)))  # wide text, wide column
                 with pdf.table(first_row_as_headings=True, line_height=4.5, text_align="LEFT",
                                col_widths=widths) as table:
-                    for row in [b.header, *b.rows]:
+                    for row in [b.header, *rows]:
                         cells = table.row()
                         for text in row:
                             cells.cell(fold(text))

@@ -33,10 +33,15 @@ def parse_years(raw: str | None) -> tuple[int | None, int | None] | None:
 
 def cmd_trends(args: argparse.Namespace) -> int:
     from analysis.queries import case_records
+    from analysis.taxonomy import theme_labels
     from analysis.trends import cooccurrence, evidence, prevalence, select
     from app.pipeline import open_catalogue
 
     themes = [t.strip() for t in (args.theme or ",".join(TRIPLE)).split(",") if t.strip()]
+    unknown = [t for t in themes if t not in theme_labels()]
+    if not themes or unknown:
+        raise ConfigError(f"unknown theme {', '.join(unknown) or '(none given)'}: see "
+                          "`scr themes` for the theme ids")
     with open_catalogue(args.data) as cat:
         cases = select(case_records(cat), years=parse_years(args.years), nation=args.nation,
                        region=args.region, review_type=args.type, outcome=args.outcome,

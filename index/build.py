@@ -95,6 +95,7 @@ def build_index(cat: Catalogue, data: Path, rebuild: bool = False,
     if rebuild or not be.exists() or state.get("_version") != INDEX_VERSION:
         be.create()
         state = {"_version": INDEX_VERSION}
+        cat.put_json(key, state)  # the empty index lists nothing: a killed rebuild redoes all
     theme_map = cat.theme_map()
     reports = {r["id"]: r for r in cat.reports() if r["status"] == "ok"}
     wanted = {doc_id: _fingerprint(r, theme_map.get(doc_id, [])) for doc_id, r in reports.items()}

@@ -8,7 +8,7 @@ violence"), and it marks neither fuzzy nor wildcard matches. This module marks w
   ``content`` field by its stem, the ``exact`` field lower-cased);
 - the words of a phrase only where they stand together, in order (within the phrase's slop);
 - a fuzzy term's words within its edit distance; a wildcard's words matching its pattern;
-- nothing under a NOT, and never a stop word alone.
+- nothing under a NOT; a stop word only inside a matched phrase, never alone.
 
 ``snippet`` then picks the window that shows the most different matched words (``neglect AND
 police`` shows both where a passage has both) and, when a matched word is still missing, adds
@@ -71,6 +71,7 @@ def spans(text: str, matches: Matches, forms: dict[str, Normaliser],
                 or any(lev.distance(form(name, word) or "", term) <= dist
                        for name, term, dist, lev in fuzzy):
             found.add((start, end))
+    in_phrase: set[tuple[int, int]] = set()
     for name, terms, slop in matches.phrases:
         seq = [form(name, w) for _, _, w in tokens]
         n = len(terms)
@@ -79,13 +80,15 @@ def spans(text: str, matches: Matches, forms: dict[str, Normaliser],
                 continue
             if slop == 0:
                 if seq[i:i + n] == terms:
-                    found.update((s, e) for s, e, _ in tokens[i:i + n])
+                    in_phrase.update((s, e) for s, e, _ in tokens[i:i + n])
                 continue
             window = seq[i:i + n + slop]
             if all(t in window for t in terms):
-                found.update((s, e) for (s, e, _), f in zip(tokens[i:i + n + slop], window,
-                                                            strict=False) if f in terms)
-    return sorted(s for s in found if text[s[0]:s[1]].lower() not in stop_words)
+                in_phrase.update((s, e) for (s, e, _), f in zip(tokens[i:i + n + slop], window,
+                                                                strict=False) if f in terms)
+    # a stop word is marked inside a matched phrase ("was not brought"), never alone
+    found = {s for s in found if text[s[0]:s[1]].lower() not in stop_words}
+    return sorted(found | in_phrase)
 
 
 def _window(text: str, match: tuple[int, int], before: int, width: int) -> tuple[int, int]:

@@ -10,8 +10,9 @@
 3. synonyms, acronyms and UK/US spellings (``data/synonyms.toml``, :mod:`index.synonyms`):
    ``DV`` searches ``(DV OR DA OR "domestic violence" OR ...)``; the variants are searched
    stemmed, so "health visitors" also finds "health visitor";
-4. field syntax: ``year:2015..2019`` becomes ``year:[2015 TO 2019]``; aliases ``theme:``,
-   ``type:`` and ``doctype:`` name the indexed fields.
+4. field syntax, outside quoted phrases: ``year:2015..2019`` becomes ``year:[2015 TO 2019]``
+   (``year:2019..`` is open-ended); aliases ``theme:``, ``type:`` and ``doctype:`` name the
+   indexed fields; a ``year:`` term that is no year is dropped with a warning.
 
 ``synonyms=False`` (``scr search --exact``) skips step 3: every word is searched as typed
 (stemmed), every phrase exactly.
@@ -86,6 +87,36 @@ def prepare_query(raw: str, synonyms: bool = True) -> ParsedQuery:
     text = _exact_phrases(text, synonyms)
     if synonyms:
         text = _expand(text)
-    text = re.sub(r"\b(\w+):(\d{4})\.\.(\d{4})\b", r"\1:[\2 TO \3]", text)
-    text = re.sub(r"\b(\w+):", lambda m: ALIASES.get(m.group(1).lower(), m.group(1)) + ":", text)
+    text, dropped = _fields(text)
+    if dropped:
+        warning = (f"{', '.join(dropped)}: not a year or a range such as year:2015..2019; "
+                   "ignored")
     return ParsedQuery(text, warning, typed)
+
+
+_RANGE = re.compile(r"^(\w+):(\d{4})?\.\.(\d{4})?$")
+_FIELD = re.compile(r"^(\w+):")
+_YEAR_VALUE = re.compile(r"^(\d{1,4}|[\[{].*[\]}])$")
+
+
+def _fields(text: str) -> tuple[str, list[str]]:
+    """Field aliases and ``year:2015..2019`` ranges (either end open) rewritten, outside quoted
+    phrases only ("Review: Child X" stays as typed); a year term that is no year is dropped."""
+    out, dropped = [], []
+    for tok in split_query(text):
+        if tok.kind not in ("raw", "word") or tok.text.startswith('"'):
+            out.append(tok.text)
+            continue
+        word = tok.text
+        m = _RANGE.match(word)
+        if m and (m[2] or m[3]):
+            # an unknown year is indexed as 0: an open start must not take it in
+            word = f"{m[1]}:[{m[2] or 1} TO" + (f" {m[3]}]" if m[3] else "]")
+        head, quote, rest = word.partition('"')  # field:"value": only the field is renamed
+        head = _FIELD.sub(lambda f: ALIASES.get(f[1].lower(), f[1]) + ":", head)
+        word = head + quote + rest
+        if word.startswith("year:") and not quote and not _YEAR_VALUE.match(word[5:]):
+            dropped.append(tok.text)
+            continue
+        out.append(word)
+    return "".join(out), dropped

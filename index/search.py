@@ -122,13 +122,13 @@ def _speller(be: SearchBackend) -> Any:
 def _year(value: object) -> object:
     if isinstance(value, str):
         lo, sep, hi = value.partition("..")
-        try:
-            return (int(lo) if lo else None, int(hi) if hi else None) if sep else int(lo)
+        try:  # an unknown year is indexed as 0: an open start must not take it in
+            return (int(lo) if lo else 1, int(hi) if hi else None) if sep else int(lo)
         except ValueError as exc:
             raise QueryError(f"year wants YEAR or FROM..TO, not {value!r}") from exc
-    if isinstance(value, list) and len(value) == 2 and all(
+    if isinstance(value, list | tuple) and len(value) == 2 and all(
             isinstance(v, int | None) for v in value):
-        return tuple(value)
+        return (value[0] if value[0] is not None else 1, value[1])
     return value
 
 
@@ -218,6 +218,8 @@ def _collect(be: SearchBackend, cat: Catalogue, data: Path, query: str,
                           max(1, sum(matches.get(d, 0) for d in wanted)), None, matches,
                           reports, snippets)
         return [order[d] for d in wanted if d in order]
+    if start >= len(matches):
+        return []  # a page of results past the last one
     budget = max(200, stop * _PAGES_PER_REPORT)
     total_pages = sum(matches.values())
     while True:
@@ -253,7 +255,8 @@ def _date_order(matches: dict[str, int], reports: dict[str, dict[str, Any]], new
                 ) -> list[str]:
     """Reports by publication date; those without a year last either way."""
     dated = [d for d in matches if (reports.get(d) or {}).get("year")]
-    undated = sorted(d for d in matches if d not in set(dated))
+    has_year = set(dated)
+    undated = sorted(d for d in matches if d not in has_year)
 
     def key(d: str) -> tuple[int, int, str]:
         r = reports[d]

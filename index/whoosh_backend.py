@@ -12,6 +12,7 @@ fuzzy~ and ``field:[a TO b]`` ranges; words search content and title (title boos
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -103,14 +104,19 @@ class WhooshBackend:
         """A searcher over the last commit, kept open between calls and refreshed."""
         from whoosh import index as windex
 
-        cached = _SEARCHERS.get(str(self.where))
-        if cached is not None and cached.up_to_date():
+        # a rebuild restarts whoosh's generation numbers, so up_to_date() alone could keep a
+        # searcher over deleted segments: the directory's inode and mtime change on every commit
+        st = os.stat(self.where)
+        stamp = (st.st_ino, st.st_mtime_ns)
+        cached, seen = _SEARCHERS.get(str(self.where)), _STAMPS.get(str(self.where))
+        if cached is not None and seen == stamp and cached.up_to_date():
             return cached
         # a new searcher, not ``refresh()``: that reuses segment readers, and a reused reader
         # misses deletions committed to its segment since (a removed report kept matching)
         fresh = windex.open_dir(self.where).searcher()
         if cached is not None:
             cached.close()
+        _STAMPS[str(self.where)] = stamp
         _SEARCHERS[str(self.where)] = fresh
         return fresh
 
@@ -184,3 +190,4 @@ class WhooshBackend:
 
 
 _SEARCHERS: dict[str, Any] = {}
+_STAMPS: dict[str, tuple[int, int]] = {}

@@ -37,7 +37,8 @@ def test_fuzzy_wildcard_and_stop_words() -> None:
     assert marked(text, Matches(fuzzy=[("exact", "neglect", 2)])) == ["negelct"]
     assert marked(text, Matches(fuzzy=[("exact", "neglect", 1)])) == []
     phrase = Matches(phrases=[("exact", ["advice", "and", "the"], 0)])
-    assert marked(text, phrase) == ["advice"]  # stop words are never marked alone
+    assert marked(text, phrase) == ["advice", "and", "the"]  # inside a matched phrase
+    assert marked(text, Matches(terms={"exact": {"and", "the"}})) == []  # never alone
 
 
 def test_snippet_shows_both_words_of_an_and_query_far_apart() -> None:

@@ -297,3 +297,42 @@ def test_snippet_shows_every_word_of_an_and_query(tmp_path: Path, backend: str) 
         snippet = find(cat, data, "neglect AND police", backend=backend).hits[0]["snippet"]
     assert "**neglect**" in snippet and "**police**" in snippet
     assert len(snippet) < len(page)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_open_year_ranges_and_fields_inside_phrases(built: tuple, backend: str) -> None:
+    assert sorted(_names(built, "neglect year:2019..", backend, synonyms=False)) == [
+        "birch", "cedar", "damson"]
+    assert sorted(_names(built, "neglect year:..2016", backend, synonyms=False)) == ["ash"]
+    cat, data, _ = built
+    result = find(cat, data, "neglect year:soon", backend=backend, synonyms=False)
+    assert result.warning and "year:soon" in result.warning and result.total == 5
+    # "type:" inside a quoted phrase is text, not the review-type field
+    assert _names(built, '"Disguised compliance: the parents"', backend) == ["birch"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_killed_rebuild_is_redone(tmp_path: Path, backend: str) -> None:
+    data = tmp_path / "data"
+    cat, ids = _corpus(data)
+    with cat:
+        build_index(cat, data, backend=backend)
+        be = open_backend(data, backend)
+        be.create()  # what a rebuild does first; then imagine the run killed
+        cat.put_json(state_key(backend), {"_version": INDEX_VERSION})
+        assert build_index(cat, data, backend=backend)["indexed"] == len(DOCS)
+        assert find(cat, data, "trampoline", backend=backend).total == 2
+    # and build_index itself records the empty state before it writes a page
+    with Catalogue(data / "catalogue.sqlite") as cat2:
+        calls: list[dict] = []
+        real = cat2.put_json
+        cat2.put_json = lambda k, v: (calls.append(dict(v)), real(k, v))  # type: ignore
+        build_index(cat2, data, rebuild=True, backend=backend)
+        assert calls[0] == {"_version": INDEX_VERSION}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_page_past_the_last_is_empty(built: tuple, backend: str) -> None:
+    cat, data, _ = built
+    result = find(cat, data, "neglect", backend=backend, offset=999, limit=10)
+    assert result.hits == [] and result.total == 5

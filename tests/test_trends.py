@@ -83,3 +83,6 @@ def test_scr_trends_on_the_sample_web(full_build: Build,
     assert "domestic_abuse" in drilled and ("p. " in drilled or "web page" in drilled)
     assert main(["trends", "--years", "soon", "--data", data]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+    for bad in (",", "domestic_abuze"):
+        assert main(["trends", "--theme", bad, "--data", data]) == 2
+        assert "unknown theme" in capsys.readouterr().err
