@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from analysis.docmodel import Bullets, Chart, Doc, Paragraph, Quote, Section, Table
-from analysis.queries import case_records
+from analysis.queries import DOC_ORDER, case_records
 from analysis.taxonomy import load_taxonomy
-from analysis.trends import AGE_BANDS, UNKNOWN, age_band, select
+from analysis.trends import AGE_BANDS, UNKNOWN, age_band, select, theme_evidence
 from ingest.catalogue import Catalogue
 from ingest.errors import AtlasError
 
@@ -33,7 +33,6 @@ MAX_QUOTE_CHARS = 300
 MAX_COOCCURRING = 8
 MAX_LEARNING = 12
 SAME_RECOMMENDATION = 88  # rapidfuzz token_set_ratio at or above which two are one
-_DOC_ORDER = {"full_report": 0, "executive_summary": 1, "briefing": 2, "board_response": 3}
 
 
 def shorten(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
@@ -64,15 +63,13 @@ def _quotable(sentence: str) -> bool:
         re.match(r"(\d+(\.\d+)*\s+)?[A-Z\"\u2018\u201c]", s))
 
 
-def _evidence(cat: Catalogue, case: Mapping[str, Any], theme: str) -> list[tuple[dict, dict]]:
+def _evidence(tags_of: Callable[[str], list[dict]], case: Mapping[str, Any], theme: str
+              ) -> list[tuple[dict, dict]]:
     """(document, evidence) pairs for ``theme`` in ``case``, quotable whole sentences only:
     strong evidence first, then full reports before summaries and briefings."""
-    out = []
-    for doc in case["documents"]:
-        for tag in cat.themes_of(doc["id"]):
-            if tag["theme"] == theme:
-                out += [(doc, ev) for ev in tag["evidence"] if _quotable(ev.get("sentence", ""))]
-    out.sort(key=lambda de: (-de[1].get("strength", 1), _DOC_ORDER.get(de[0]["doc_type"], 9)))
+    out = [(doc, ev) for doc, ev in theme_evidence(tags_of, case, theme)
+           if _quotable(ev.get("sentence", ""))]
+    out.sort(key=lambda de: (-de[1].get("strength", 1), DOC_ORDER.get(de[0]["doc_type"], 9)))
     return out
 
 
@@ -179,11 +176,18 @@ def compose(cat: Catalogue, theme_ids: str | Sequence[str], *,
         doc.sections.append(Section("The reviews", [Paragraph(
             "No review in the selection carries the theme.")]))
         return doc
+    tags: dict[str, list[dict]] = {}  # each document's tags, read once for all sections
+
+    def tags_of(doc_id: str) -> list[dict]:
+        if doc_id not in tags:
+            tags[doc_id] = cat.themes_of(doc_id)
+        return tags[doc_id]
+
     doc.sections += [_reviews_section(with_theme), _time_section(cases, with_theme, name),
-                     _alongside_section(cat, cases, with_theme, wanted, labels)]
+                     _alongside_section(tags_of, cases, with_theme, wanted, labels)]
     quotes = []
     for case in sorted(with_theme, key=lambda c: (-(c["year"] or 0), c["case"])):
-        found = [de for de in _evidence(cat, case, wanted[0])
+        found = [de for de in _evidence(tags_of, case, wanted[0])
                  if shorten(de[1]["sentence"]) not in {q.text for q in quotes}]
         if found and len(quotes) < MAX_QUOTES:
             quotes.append(_quote(case, *found[0]))
@@ -236,7 +240,7 @@ def _time_section(cases: Sequence[Mapping[str, Any]], with_theme: Sequence[Mappi
     return Section("Over time", blocks)
 
 
-def _alongside_section(cat: Catalogue, cases: Sequence[Mapping[str, Any]],
+def _alongside_section(tags_of: Callable[[str], list[dict]], cases: Sequence[Mapping[str, Any]],
                        with_theme: Sequence[Mapping[str, Any]], wanted: Sequence[str],
                        labels: Mapping[str, str]) -> Section:
     n, k = len(cases), len(with_theme)
@@ -257,7 +261,7 @@ def _alongside_section(cat: Catalogue, cases: Sequence[Mapping[str, Any]],
     blocks.append(Bullets(items))
     for t, _ in top[:4]:
         for case in with_theme:
-            found = _evidence(cat, case, t) if t in case["themes"] else []
+            found = _evidence(tags_of, case, t) if t in case["themes"] else []
             if found:
                 blocks += [Paragraph(f"{labels.get(t, t)}:", emphasis=True),
                            _quote(case, *found[0])]
@@ -272,7 +276,7 @@ def _references_section(doc: Doc, cases: Sequence[Mapping[str, Any]]) -> Section
             cited.setdefault(q.doc_id, set()).add(q.page)
     rows = []
     for case in sorted(cases, key=lambda c: (c["board"] or "", c["year"] or 0, c["case"])):
-        for d in sorted(case["documents"], key=lambda d: _DOC_ORDER.get(d["doc_type"], 9)):
+        for d in sorted(case["documents"], key=lambda d: DOC_ORDER.get(d["doc_type"], 9)):
             pages = ", ".join(map(str, sorted(cited.get(d["id"], ()))))
             rows.append([case["board"] or "", case["child"] or "", str(d["year"] or "n.d."),
                          (d["doc_type"] or "").replace("_", " "), pages, d["url"] or ""])

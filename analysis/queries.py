@@ -97,7 +97,7 @@ def case_records(cat: Catalogue) -> list[dict[str, Any]]:
         by_case.setdefault(r["case"] or r["id"], []).append(r)
     out = []
     for case_id, docs in by_case.items():
-        docs.sort(key=lambda r: (_DOC_ORDER.get(r["doc_type"], 9), r["year"] or 0, r["id"]))
+        docs.sort(key=lambda r: (DOC_ORDER.get(r["doc_type"], 9), r["year"] or 0, r["id"]))
         first = docs[0]
         years = sorted({r["year"] for r in docs if r["year"]})
         out.append({
@@ -115,7 +115,7 @@ def case_records(cat: Catalogue) -> list[dict[str, Any]]:
     return out
 
 
-_DOC_ORDER = {"full_report": 0, "executive_summary": 1, "briefing": 2, "board_response": 3,
+DOC_ORDER = {"full_report": 0, "executive_summary": 1, "briefing": 2, "board_response": 3,
               "other_review_document": 4}
 
 

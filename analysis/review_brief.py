@@ -23,7 +23,7 @@ from typing import Any
 
 from analysis.docmodel import Bullets, Doc, Paragraph, Quote, Section
 from analysis.taxonomy import theme_labels
-from analysis.themes import BOILER_SECTION, BOILER_SENTENCE
+from analysis.themes import BOILER_SECTION, BOILER_SENTENCE, HEADING
 from analysis.trends import age_band
 from ingest.catalogue import Catalogue
 from ingest.errors import AtlasError
@@ -90,7 +90,6 @@ _NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eigh
 
 # a sentence boundary inside a block: end punctuation (and a closing quote), space, capital
 _BOUNDARY = re.compile(r"([.!?][\"'\u2019\u201d)\]]?)\s+(?=[\"'(\[\u2018\u201c]?[A-Z0-9])")
-_HEADING = re.compile(r"^\s*(\d+(\.\d+)*\.?\s+)?([A-Z][A-Za-z ,'&/()-]{2,80})\s*:?\s*$")
 # sections that are not the story of the case: review process, findings, learning, actions
 _NOT_NARRATIVE = re.compile(
     r"contents|recommendation|good\s+practice|findings?|analysis|learning|conclusion|"
@@ -138,7 +137,7 @@ class _Sentence:
 
 
 def _is_heading(stripped: str) -> bool:
-    return bool(_HEADING.match(stripped)) and len(stripped.split()) <= 10 \
+    return bool(HEADING.match(stripped)) and len(stripped.split()) <= 10 \
         and not stripped.endswith((".", ",", ";"))
 
 

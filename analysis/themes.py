@@ -80,7 +80,7 @@ _CHILD_OWN = re.compile(
 
 
 # shared with analysis/review_brief.py: what counts as a review's boilerplate
-BOILER_SECTION, BOILER_SENTENCE = _BOILER_SECTION, _BOILER_SENTENCE
+BOILER_SECTION, BOILER_SENTENCE, HEADING = _BOILER_SECTION, _BOILER_SENTENCE, _HEADING
 
 
 @dataclass

@@ -19,7 +19,7 @@ infant deaths published since 2019).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -141,13 +141,17 @@ def cooccurrence(cases: Sequence[Mapping[str, Any]], themes: Sequence[str] | Non
     return {"cases": n, "pairs": pairs, "triple": trio}
 
 
+def theme_evidence(tags_of: Callable[[str], list[dict[str, Any]]], case: Mapping[str, Any],
+                   theme: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(document, evidence) pairs behind ``theme`` in ``case``, its documents in order;
+    ``tags_of(doc_id)`` gives a document's present theme tags (``Catalogue.themes_of``)."""
+    return [(doc, ev) for doc in case.get("documents", []) for tag in tags_of(doc["id"])
+            if tag["theme"] == theme and tag["present"] for ev in tag["evidence"]]
+
+
 def evidence(cat: Catalogue, case: Mapping[str, Any], theme: str,
              limit: int = 5) -> list[dict[str, Any]]:
     """The passages behind ``theme`` in ``case``: document, page, sentence (best first)."""
-    out = []
-    for doc in case.get("documents", []):
-        for tag in cat.themes_of(doc["id"]):
-            if tag["theme"] == theme and tag["present"]:
-                out += [{"doc_id": doc["id"], "doc_type": doc["doc_type"], "page": e.get("page"),
-                         "sentence": e.get("sentence")} for e in tag["evidence"]]
-    return out[:limit]
+    return [{"doc_id": doc["id"], "doc_type": doc["doc_type"], "page": ev.get("page"),
+             "sentence": ev.get("sentence")}
+            for doc, ev in theme_evidence(cat.themes_of, case, theme)][:limit]

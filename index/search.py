@@ -112,10 +112,14 @@ def _reports(be: SearchBackend) -> dict[str, dict[str, Any]]:
     return _cached(be, "reports", load)
 
 
+def _vocabulary(be: SearchBackend) -> dict[str, int]:
+    return _cached(be, "vocabulary", be.vocabulary)
+
+
 def _speller(be: SearchBackend) -> Any:
     from index.suggest import Speller
 
-    return _cached(be, "speller", lambda: Speller(be.vocabulary()))
+    return _cached(be, "speller", lambda: Speller(_vocabulary(be)))
 
 
 # -- filters -----------------------------------------------------------------------------------
@@ -345,8 +349,8 @@ def more_like_this(cat: Catalogue, data: Path, doc_id: str, limit: int = 10,
         raise QueryError(f"no indexed review document {doc_id!r}")
     case = reports[doc_id].get("case")
     same = {d for d, r in reports.items() if d == doc_id or (case and r.get("case") == case)}
-    terms = distinctive_terms(" ".join(cat.page_texts(doc_id)), _cached(
-        be, "vocabulary", be.vocabulary), max(1, be.page_count()))
+    terms = distinctive_terms(" ".join(cat.page_texts(doc_id)), _vocabulary(be),
+                              max(1, be.page_count()))
     if not terms:
         return SearchResult(hits=[], total=0, matching_pages=0, limit=limit)
     result = find(cat, data, " OR ".join(terms), filters=filters, limit=limit + len(same),

@@ -87,6 +87,15 @@ class Synonyms:
                 return self.by_key[k]
         return None
 
+    def alternatives(self, text: str) -> list[str] | None:
+        """What a word or phrase is searched as: its group's variants, else its spelling family
+        (a single word), else None."""
+        gid = self.group_of(text)
+        if gid is not None:
+            return list(self.groups[gid])
+        spelt = self.spellings(text) if " " not in text.strip() else []
+        return spelt if len(spelt) > 1 else None
+
     def spellings(self, word: str) -> list[str]:
         """The UK/US spellings of one word (the word first), or [] when it has none."""
         low = word.strip(_STRIP).lower()
@@ -339,17 +348,9 @@ def expand_query(text: str, synonyms: Synonyms | None = None) -> str:
                 k = end + 1
                 continue
         if tok.kind == "phrase":
-            inner = tok.text[1:-1]
-            gid = syn.group_of(inner)
-            spelt = syn.spellings(inner) if " " not in inner.strip() else []
-            if gid is not None:
-                out.append(_alternation(syn.groups[gid]))
-                changed = True
-            elif len(spelt) > 1:
-                out.append(_alternation(spelt))
-                changed = True
-            else:
-                out.append(tok.text)
+            alternatives = syn.alternatives(tok.text[1:-1])
+            out.append(_alternation(alternatives) if alternatives else tok.text)
+            changed = changed or bool(alternatives)
             k += 1
             continue
         if tok.kind != "word":
@@ -369,13 +370,10 @@ def expand_query(text: str, synonyms: Synonyms | None = None) -> str:
                 changed = True
                 k = run[size - 1] + 1
                 break
-        else:
-            spelt = syn.spellings(tok.text)
-            if len(spelt) > 1:
-                out.append(_alternation(spelt))
-                changed = True
-            else:
-                out.append(tok.text)
+        else:  # no group: perhaps UK/US spellings
+            alternatives = syn.alternatives(tok.text)
+            out.append(_alternation(alternatives) if alternatives else tok.text)
+            changed = changed or bool(alternatives)
             k += 1
     return "".join(out) if changed else text
 

@@ -81,7 +81,7 @@ class WhooshBackend:
     def create(self) -> None:
         from whoosh import index as windex
 
-        cached = _SEARCHERS.pop(str(self.where), None)
+        _, cached = _SEARCHERS.pop(str(self.where), (None, None))
         if cached is not None:
             cached.close()
         shutil.rmtree(self.where, ignore_errors=True)
@@ -108,7 +108,7 @@ class WhooshBackend:
         # searcher over deleted segments: the directory's inode and mtime change on every commit
         st = os.stat(self.where)
         stamp = (st.st_ino, st.st_mtime_ns)
-        cached, seen = _SEARCHERS.get(str(self.where)), _STAMPS.get(str(self.where))
+        seen, cached = _SEARCHERS.get(str(self.where), (None, None))
         if cached is not None and seen == stamp and cached.up_to_date():
             return cached
         # a new searcher, not ``refresh()``: that reuses segment readers, and a reused reader
@@ -116,8 +116,7 @@ class WhooshBackend:
         fresh = windex.open_dir(self.where).searcher()
         if cached is not None:
             cached.close()
-        _STAMPS[str(self.where)] = stamp
-        _SEARCHERS[str(self.where)] = fresh
+        _SEARCHERS[str(self.where)] = (stamp, fresh)
         return fresh
 
     def _query(self, query: str, filters: dict[str, object], schema: Any) -> Any:
@@ -189,5 +188,4 @@ class WhooshBackend:
         return int(self._searcher().doc_count())
 
 
-_SEARCHERS: dict[str, Any] = {}
-_STAMPS: dict[str, tuple[int, int]] = {}
+_SEARCHERS: dict[str, tuple[tuple[int, int], Any]] = {}  # path -> (directory stamp, searcher)
