@@ -11,6 +11,7 @@ import random
 
 from sampleweb.boards import Board
 from sampleweb.model import Case
+from sampleweb.passages import held_out_case
 from sampleweb.wording import age_text
 
 logger = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ def plan_cases(board: Board, rng: random.Random, small: bool) -> list[Case]:
             cpr_counts[year] = cpr_counts.get(year, 0) + 1
             case.ref = f"{board.abbrev} {cpr_counts[year]}/{year}"
         case.values = _values(board, case, sibling, rng)
+        case.held_out = held_out_case(case.key)
         cases.append(case)
     cases.sort(key=lambda c: (c.year, c.month, c.day, c.key))
     if "robots_archive" in board.features and len(cases) >= 3:

@@ -40,8 +40,9 @@ RECOMMENDATION_HEADINGS = ("Recommendations", "Improving systems and practice")
 class Picker:
     """Draws passages for one document without repeats, filling the case's placeholders."""
 
-    def __init__(self, bank: PassageBank, values: dict[str, str], rng: random.Random) -> None:
-        self.bank, self.values, self.rng = bank, values, rng
+    def __init__(self, bank: PassageBank, values: dict[str, str], rng: random.Random,
+                 held_out: bool = False) -> None:
+        self.bank, self.values, self.rng, self.held_out = bank, values, rng, held_out
         self._left: dict[str, list[str]] = {}
         self.content = Content()
 
@@ -74,7 +75,7 @@ class Picker:
         if passages is None:
             logger.warning("no passages for theme %s", theme)
             return []
-        got = self._draw(f"{theme}:{kind}", getattr(passages, kind), n)
+        got = self._draw(f"{theme}:{kind}", passages.pool(kind, self.held_out), n)
         if got:
             {"present": self.content.themes, "negated": self.content.negated,
              "confusers": self.content.confusers}[kind].add(theme)
@@ -159,7 +160,7 @@ def compose_review(doc: Doc, board: Board, bank: PassageBank, rng: random.Random
     """The text of one review document; known is the (sentence, phrase) to embed."""
     case = doc.case
     assert case is not None
-    p = Picker(bank, case.values, rng)
+    p = Picker(bank, case.values, rng, held_out=case.held_out)
     long = RT_LONG[case.review_type]
     builder = {"full_report": _full_report, "executive_summary": _exec_summary,
                "briefing": _briefing, "board_response": _board_response,

@@ -86,6 +86,7 @@ def doc_entry(doc: Doc) -> dict:
         "gender": case.gender if case else None, "outcome": case.outcome if case else None,
         "themes": sorted(content.themes), "negated_themes": sorted(content.negated),
         "confuser_themes": sorted(content.confusers), "format": doc.format,
+        "held_out": bool(case and case.held_out),
         "pages": doc.pages if doc.format == "pdf" else None, "title": doc.title,
         "expected_status": doc.status, "discoverable": doc.discoverable,
         "robots_disallowed": doc.robots_disallowed, "known_item": known,

@@ -28,6 +28,7 @@ class Case:
     values: dict[str, str] = field(default_factory=dict)  # placeholder values
     ref: str = ""  # e.g. CPR reference "GRSB 2/2017"
     archived: bool = False  # only listed on a robots-disallowed archive page
+    held_out: bool = False  # its documents use only held-out theme passages
 
 
 @dataclass

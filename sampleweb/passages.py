@@ -1,34 +1,57 @@
 """Load the passage bank (data/sample/passages/*.toml) that the sample web composes from.
 
 Theme tables (with ``present``/``negated``/``confusers`` lists) become :class:`ThemePassages`;
-top-level lists are structure parts (``findings``, ``glossary`` ...) or distractor parts
-(``annual_report``, ``minutes`` ...). The last ``HELD_OUT`` present passages of every theme
-are kept aside and are never used by the generator: they are a held-out set for evaluating
-the theme tagger.
+a theme may be spread over several files (its lists are joined in file-name order). Top-level
+lists are structure parts (``findings``, ``glossary`` ...) or distractor parts
+(``annual_report``, ``minutes`` ...).
+
+The passages of ``held_out*.toml`` are held out: the generator uses them only in the documents
+of held-out cases (:func:`held_out_case`), the theme tagger's classifier never trains on them,
+and the tagger's rules were written without reading them, so the tagger's figures on held-out
+documents measure text it was not tuned on.
 """
 
 from __future__ import annotations
 
 import logging
 import tomllib
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-HELD_OUT = 3
+HELD_OUT_FILES = "held_out*.toml"
 DISTRACTOR_KINDS = ("annual_report", "minutes", "leaflet", "newsletter", "training_flyer")
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "data" / "sample" / "passages"
 
 
+KINDS = ("present", "negated", "confusers")
+
+
 @dataclass(frozen=True)
 class ThemePassages:
-    """Usable passages of one theme (held-out ones removed) plus the held-out ones."""
+    """The tuning passages of one theme, and the held-out ones of each kind."""
 
     present: tuple[str, ...]
     negated: tuple[str, ...]
     confusers: tuple[str, ...]
-    held_out: tuple[str, ...]
+    held_out: tuple[str, ...] = ()
+    held_out_negated: tuple[str, ...] = ()
+    held_out_confusers: tuple[str, ...] = ()
+
+    def pool(self, kind: str, held_out: bool = False) -> tuple[str, ...]:
+        """The passages of one kind ("present", "negated", "confusers") on one side."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown passage kind {kind!r}")
+        if not held_out:
+            return getattr(self, kind)
+        return self.held_out if kind == "present" else getattr(self, f"held_out_{kind}")
+
+
+def held_out_case(key: str) -> bool:
+    """Whether a sample case is held out (a stable third of cases, by a hash of its key)."""
+    return zlib.crc32(key.encode("utf-8")) % 3 == 1
 
 
 @dataclass
@@ -59,26 +82,29 @@ def load_passages(directory: Path | None = None) -> PassageBank:
     folder = directory or DEFAULT_DIR
     bank = PassageBank()
     files = sorted(folder.glob("*.toml"))
+    lists: dict[tuple[str, bool], dict[str, tuple[str, ...]]] = {}
     if not files:
         logger.warning("no passage files found in %s", folder)
     for path in files:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
+        held_out = path.match(HELD_OUT_FILES)
         for key, value in data.items():
-            if isinstance(value, dict) and "present" in value:
-                present = _strings(value.get("present"))
-                cut = max(0, len(present) - HELD_OUT)
-                bank.themes[key] = ThemePassages(
-                    present=present[:cut],
-                    negated=_strings(value.get("negated")),
-                    confusers=_strings(value.get("confusers")),
-                    held_out=present[cut:],
-                )
+            if isinstance(value, dict) and any(kind in value for kind in KINDS):
+                joined = lists.setdefault((key, held_out), {kind: () for kind in KINDS})
+                for kind in KINDS:
+                    joined[kind] += _strings(value.get(kind))
             elif isinstance(value, list):
                 target = bank.distractors if key in DISTRACTOR_KINDS else bank.structure
                 target[key] = _strings(value)
             else:
                 logger.debug("ignoring %s in %s", key, path.name)
+    empty = {kind: () for kind in KINDS}
+    for key in sorted({key for key, _ in lists}):
+        tuning, held = lists.get((key, False), empty), lists.get((key, True), empty)
+        bank.themes[key] = ThemePassages(
+            tuning["present"], tuning["negated"], tuning["confusers"],
+            held["present"], held["negated"], held["confusers"])
     logger.info(
         "loaded %d themes, %d structure parts, %d distractor kinds from %s",
         len(bank.themes), len(bank.structure), len(bank.distractors), folder,

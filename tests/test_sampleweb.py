@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from sampleweb.generate import GENERATOR_VERSION, ensure, generate
-from sampleweb.passages import HELD_OUT, load_passages
+from sampleweb.passages import load_passages
 from sampleweb.serve import SampleWeb
 
 DOC_TYPES = {"full_report", "executive_summary", "briefing", "board_response",
@@ -232,22 +232,46 @@ def pdf_pages(small_web: tuple[Path, dict]) -> dict[str, list[str]]:
     return texts
 
 
-def test_held_out_passages_never_used(small_web: tuple[Path, dict], pdf_pages) -> None:
-    root, _ = small_web
+def _stretch(passage: str) -> str:
+    """A passage's longest placeholder-free stretch (ten words), as it appears in the PDFs."""
+    stretch = max(re.split(r"\{\w+\}", passage), key=len).strip()
+    return " ".join(stretch.split()[:10])
+
+
+def test_held_out_passages_only_in_held_out_cases(small_web: tuple[Path, dict],
+                                                   pdf_pages) -> None:
+    root, manifest = small_web
     bank = load_passages()
-    html_text = " ".join(p.read_text(encoding="utf-8") for p in root.rglob("*.html"))
-    texts = " ".join(html_text.split()) + " ".join(" ".join(p) for p in pdf_pages.values())
-    checked = 0
-    for theme in bank.themes.values():
-        assert len(theme.held_out) == HELD_OUT
-        for passage in theme.held_out:
-            # compare on the longest placeholder-free stretch (ASCII only, as in the PDFs)
-            stretch = max(re.split(r"\{\w+\}", passage), key=len).strip()
-            stretch = " ".join(stretch.split()[:10])
-            if len(stretch) >= 25 and stretch.isascii() and "'" not in stretch:
+    texts: dict[bool, list[str]] = {True: [], False: []}
+    for d in manifest["documents"]:
+        if d["case"] is None:
+            continue
+        if d["format"] == "pdf" and d["path"] in pdf_pages:
+            texts[d["held_out"]].append(" ".join(pdf_pages[d["path"]]))
+        elif d["format"] == "html":
+            page = root / "hosts" / d["host"] / unquote(d["path"]).lstrip("/")
+            if page.is_file():
+                texts[d["held_out"]].append(" ".join(page.read_text(encoding="utf-8").split()))
+    assert texts[True] and texts[False], "the small web has held-out and tuning cases"
+    tuning_text, held_text = " ".join(texts[False]), " ".join(texts[True])
+    held = [p for t in bank.themes.values()
+            for p in t.held_out + t.held_out_negated + t.held_out_confusers]
+    tuning = [p for t in bank.themes.values() for p in t.present + t.negated + t.confusers]
+    shared = [p for parts in (bank.structure, bank.distractors) for ps in parts.values()
+              for p in ps]  # report structure, used by every case
+    assert not set(held) & set(tuning)
+    checked = found_held = 0
+    for side, other, generated in ((held, tuning, tuning_text), (tuning, held, held_text)):
+        other_raw = " ".join(" ".join(p.split()) for p in other + shared)
+        for passage in side:
+            stretch = _stretch(passage)
+            # a stretch the other side's passages also contain proves nothing
+            if (len(stretch) >= 25 and stretch.isascii() and "'" not in stretch
+                    and stretch not in other_raw):
                 checked += 1
-                assert stretch not in texts
-    assert checked >= 20
+                assert stretch not in generated
+                found_held += side is held and stretch in held_text
+    assert checked >= 200 and found_held >= 5
 
 
 def test_known_items_are_on_their_pages(small_web: tuple[Path, dict], pdf_pages) -> None:
