@@ -118,8 +118,20 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in _SENTENCE.finditer(text) if m.group().strip()]
 
 
+def _child_names(child: str | None) -> list[str]:
+    """The ways a report names the child: "Children B and P" is also "Child B" and "Child P"."""
+    if not child:
+        return []
+    names = [child.lower()]
+    siblings = re.fullmatch(r"children\s+(\w+)\s+and\s+(\w+)", child.strip(), re.I)
+    if siblings:
+        names += [f"child {siblings.group(1).lower()}", f"child {siblings.group(2).lower()}"]
+    return names
+
+
 def _names_child(sentence: str, child: str | None) -> bool:
-    if child and child.lower() in sentence.lower():
+    lower = sentence.lower()
+    if any(name in lower for name in _child_names(child)):
         return True
     return bool(re.search(r"\b(the\s+child|the\s+baby|the\s+infant|the\s+young\s+person)\b",
                           sentence, re.I))
@@ -187,7 +199,8 @@ def outcome(text: str, child: str | None = None) -> Field | None:
     scan = _CRITERION.sub(" ", text[:SCAN_CHARS])
     found: list[tuple[int, int, Field]] = []
     for start, sentence in _sentences(scan):
-        if _NOT_OUTCOME.search(sentence) and not (child and child.lower() in sentence.lower()):
+        if _NOT_OUTCOME.search(sentence) and not any(
+                name in sentence.lower() for name in _child_names(child)):
             continue
         named = 0 if _names_child(sentence, child) else 1
         death = DEATH.search(sentence)

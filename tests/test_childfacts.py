@@ -100,3 +100,13 @@ def test_nothing_stated_gives_none() -> None:
     assert child_age("", None) is None
     assert child_gender("", None) is None
     assert outcome("", None) is None
+
+
+def test_siblings_named_together_are_each_the_child() -> None:
+    from ingest.childfacts import outcome
+
+    text = ("This report sets out the findings of the review commissioned by the board after "
+            "Child B suffered serious harm. Later, a thematic review of deaths of young people "
+            "found that they died after contact with several agencies.")
+    found = outcome(text, "Children B and P")
+    assert found is not None and found.value == "serious_harm"
