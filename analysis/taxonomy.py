@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from analysis.signals import Signals
 from ingest.errors import ConfigError
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 TAXONOMY_PATH = DATA_DIR / "taxonomy.toml"
+LEXICON_DIR = DATA_DIR / "lexicon"  # more signal patterns a theme: [theme_id] strong/weak
 CORE_THEMES = (
     "neglect", "physical_abuse", "sexual_abuse", "exploitation", "sudi_unsafe_sleep",
     "suicide_self_harm", "domestic_abuse", "parental_mental_health", "parental_substance_misuse",
@@ -27,21 +29,37 @@ class Theme:
     label: str
     group: str
     definition: str
-    strong: tuple[re.Pattern[str], ...]
-    weak: tuple[re.Pattern[str], ...]
+    strong: Signals
+    weak: Signals
     carer: bool = False
 
 
-def _compile(theme_id: str, patterns: list[str]) -> tuple[re.Pattern[str], ...]:
-    out = []
+def _compile(theme_id: str, patterns: list[str]) -> Signals:
+    """The theme's patterns, each checked alone first so that a bad one is named."""
     for p in patterns:
         try:
-            # A leading word boundary: 'rent' must not match "different", nor 'crib' "described";
-            # no trailing one, so stems such as 'psychiatri' still match "psychiatrist".
-            out.append(re.compile(rf"\b(?:{p})", re.I))
+            re.compile(p)
         except re.error as exc:
             raise ConfigError(f"taxonomy: theme {theme_id}: bad pattern {p!r}: {exc}") from exc
-    return tuple(out)
+    # A leading word boundary: 'rent' must not match "different", nor 'crib' "described";
+    # no trailing one, so stems such as 'psychiatri' still match "psychiatrist".
+    return Signals(patterns)
+
+
+def _lexicon(folder: Path) -> dict[str, dict[str, list[str]]]:
+    """theme id -> {"strong": [...], "weak": [...]} joined over the folder's *.toml files."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for file in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read lexicon {file}: {exc}") from exc
+        for theme_id, spec in data.items():
+            if isinstance(spec, dict):
+                for key in ("strong", "weak"):
+                    out.setdefault(theme_id, {}).setdefault(key, []).extend(
+                        str(p) for p in spec.get(key, []))
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -51,12 +69,16 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> tuple[Theme, ...]:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read taxonomy {path}: {exc}") from exc
+    extra = _lexicon(Path(path).parent / LEXICON_DIR.name)
     themes = []
     for theme_id, spec in data.get("theme", {}).items():
+        more = extra.get(theme_id, {})
         themes.append(Theme(
             id=theme_id, label=spec["label"], group=spec["group"],
-            definition=spec["definition"], strong=_compile(theme_id, spec.get("strong", [])),
-            weak=_compile(theme_id, spec.get("weak", [])), carer=bool(spec.get("carer", False)),
+            definition=spec["definition"],
+            strong=_compile(theme_id, spec.get("strong", []) + more.get("strong", [])),
+            weak=_compile(theme_id, spec.get("weak", []) + more.get("weak", [])),
+            carer=bool(spec.get("carer", False)),
         ))
     missing = set(CORE_THEMES) - {t.id for t in themes}
     if missing:

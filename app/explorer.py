@@ -140,7 +140,7 @@ def report_view(reports: list[dict]) -> None:
         if not tags:
             st.caption("No themes tagged in this document.")
         for t in tags:
-            with st.expander(f"{labels.get(t['theme'], t['theme'])} (score {t['score']:.0f})"):
+            with st.expander(f"{labels.get(t['theme'], t['theme'])} (score {t['score']:.2f})"):
                 if not t["evidence"]:
                     st.caption("No quotable sentence recorded.")
                 for ev in t["evidence"][:3]:

@@ -1,4 +1,7 @@
-"""The theme tagger: themes found; denials, boilerplate, agencies, other people ignored."""
+"""The tagger's rules: themes found; denials, boilerplate, agencies, other people ignored.
+
+These run the rules alone (``model=None``); tests/test_theme_model.py covers the classifier.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from analysis.themes import tag_pages
 
 
 def present(text: str) -> set[str]:
-    return {t.theme for t in tag_pages([text]) if t.present}
+    return {t.theme for t in tag_pages([text], model=None) if t.present}
 
 
 def test_taxonomy_has_core_themes_with_definitions() -> None:
@@ -18,7 +21,8 @@ def test_taxonomy_has_core_themes_with_definitions() -> None:
 
 def test_present_theme_with_evidence_page() -> None:
     tags = {t.theme: t for t in tag_pages(["Nothing here.", "Police were called after Mr K "
-                                           "punched Ms D. A MARAC referral followed."])}
+                                           "punched Ms D. A MARAC referral followed."],
+                                          model=None)}
     da = tags["domestic_abuse"]
     assert da.present and da.evidence[0]["page"] == 2
 
@@ -52,15 +56,16 @@ def test_carer_themes_need_a_carer() -> None:
 def test_a_glossary_running_onto_the_next_page_stays_boilerplate() -> None:
     pages = ["Glossary\n\nMARAC: multi-agency risk assessment conference.",
              "CSE: child sexual exploitation. NRM: the framework for victims of trafficking."]
-    assert "exploitation" not in {t.theme for t in tag_pages(pages) if t.present}
+    assert "exploitation" not in {t.theme for t in tag_pages(pages, model=None) if t.present}
     # a new heading ends the section
     pages.append("Findings\n\nThe boy was sexually exploited by older men who groomed him "
                  "online. He was criminally exploited to sell drugs.")
-    assert "exploitation" in {t.theme for t in tag_pages(pages) if t.present}
+    assert "exploitation" in {t.theme for t in tag_pages(pages, model=None) if t.present}
 
 
 def evidence(text: str, theme: str) -> list[str]:
-    return [e["sentence"] for t in tag_pages([text]) if t.theme == theme for e in t.evidence]
+    tags = tag_pages([text], model=None)
+    return [e["sentence"] for t in tags if t.theme == theme for e in t.evidence]
 
 
 def test_noted_is_not_a_negation() -> None:

@@ -1,0 +1,337 @@
+"""A learned classifier for the core themes: TF-IDF n-grams and one logistic regression a theme.
+
+Trained at first use (about a second) on the tuning part of the labelled passage bank
+(data/sample/passages, the same ORIGINAL fictional passages the sample web is composed from;
+held-out passages are never seen, see :mod:`sampleweb.passages`):
+
+- a theme's ``present`` passages are positives for that theme and negatives for the others;
+- its ``negated`` passages ("no evidence of domestic abuse") and ``confusers`` (an agency
+  name, a training priority, another person's problem) are negatives for every theme;
+- the report structure and distractor parts (terms of reference, glossary, minutes ...) are
+  negatives for every theme.
+
+Negation is made visible to the bag of words in the classic way (Das and Chen 2001; Pang et al.
+2002): every word after a denial cue up to the next punctuation is written with a ``neg_``
+prefix, so "no evidence of domestic abuse" does not share features with "domestic abuse".
+Beside the words, each theme gets two features from the rules (:mod:`analysis.theme_rules`):
+how many sentences carry a strong and a weak match that counts as evidence (negation, agency
+names, boilerplate and the carer test applied), so the lexicon's knowledge reaches wordings
+the passages never used. The model scores windows of three consecutive sentences, the unit a
+passage is written in; its decision threshold is chosen by cross-validation on
+pseudo-documents (:mod:`analysis.theme_calibration`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from analysis.taxonomy import CORE_THEMES, Theme, load_taxonomy
+from analysis.theme_rules import about_a_carer, sentence_hits, sentences
+
+logger = logging.getLogger(__name__)
+
+PASSAGE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample" / "passages"
+# placeholder values for training text: plain words, no names to learn from
+_VALUES = {
+    "child": "the child", "mother": "the mother", "father": "the father",
+    "partner": "the partner", "sibling": "the sibling", "he": "he", "him": "him", "his": "his",
+    "He": "He", "His": "His", "age": "two years old", "area": "the town",
+    "board": "the partnership", "year": "2019",
+}
+_NEG_CUE = re.compile(
+    r"\b(no|not|never|nor|neither|without|none|nothing|denied|denies|deny|absence|"
+    r"ruled|unfounded|unsubstantiated|excluded|discounted|cannot|can't|didn't|wasn't|"
+    r"weren't|isn't|doesn't|n't)\b", re.I)
+_CLAUSE_END = re.compile(r"[.,;:!?()]|\b(but|however|although|though|whereas)\b", re.I)
+_WORD = re.compile(r"[a-z][a-z'-]+")
+
+
+STEM = True
+
+
+_STEMS: dict[str, str] = {}
+
+
+def _stems(words: list[str]) -> list[str]:
+    """Snowball (Porter 2) English stems, cached by word."""
+    missing = [w for w in set(words) if w not in _STEMS]
+    if missing:
+        import snowballstemmer
+
+        _STEMS.update(zip(missing, snowballstemmer.stemmer("english").stemWords(missing),
+                          strict=True))
+    return [_STEMS[w] for w in words]
+
+
+def negation_marked(text: str) -> str:
+    """Lower-cased word stems, each one after a denial cue (to the clause's end) prefixed
+    ``neg_``."""
+    out: list[str] = []
+    for clause in _CLAUSE_END.split(text.lower()):
+        if not clause:
+            continue
+        negated = False
+        words = _WORD.findall(clause)
+        stems = _stems(words) if STEM else words
+        for word, stem in zip(words, stems, strict=True):
+            out.append("neg_" + stem if negated else stem)
+            if _NEG_CUE.fullmatch(word):
+                negated = True
+    return " ".join(out)
+
+
+RULE_CAP, RULE_SCALE = 3, 0.5
+TOPICAL = True
+C = 16.0  # inverse regularisation, chosen on pseudo-documents (4, 16 and 64 compared)
+WINDOW = 1  # sentences either side of the centre one
+
+
+def rule_features(hits: Sequence[dict[str, tuple[int, str]]]) -> np.ndarray:
+    """Two columns a core theme (strong, weak) from the rule hits of a text's sentences."""
+    row = np.zeros(2 * len(CORE_THEMES))
+    for sentence_hits_ in hits:
+        for theme_id, (weight, _) in sentence_hits_.items():
+            if theme_id in CORE_THEMES:
+                row[2 * CORE_THEMES.index(theme_id) + (weight == 1)] += 1
+    return np.minimum(row, RULE_CAP) * RULE_SCALE
+
+
+def text_hits(text: str, themes: Sequence[Theme]) -> list[dict[str, tuple[int, str]]]:
+    """The rule hits of each sentence of a passage (boilerplate sentences count for nothing)."""
+    out, prior = [], ""
+    for sentence, _ in sentences(text):
+        out.append(sentence_hits(sentence, prior, themes))
+        prior = sentence
+    return out
+
+
+@dataclass
+class ThemeModel:
+    """Probabilities that a text shows each core theme, and the threshold for "present"."""
+
+    themes: tuple[str, ...]
+    vectorizer: object
+    models: list
+    fingerprint: str
+    threshold: float = 0.5  # on a document's best window (see analysis.theme_calibration)
+    assertion_vectorizer: object = None
+    assertion: object = None  # P(a passage asserts what it is about, for this case)
+
+    def features(self, texts: Sequence[str], rules: np.ndarray) -> object:
+        from scipy import sparse
+
+        words = self.vectorizer.transform([negation_marked(t) for t in texts])
+        return sparse.hstack([words, sparse.csr_matrix(rules)]).tocsr()
+
+    def predict(self, texts: Sequence[str], rules: np.ndarray) -> np.ndarray:
+        """An array (len(texts), len(themes)) of probabilities; ``rules``: rule_features rows."""
+        about, asserted = self.predict_parts(texts, rules)
+        return about * asserted[:, None]
+
+    def predict_parts(self, texts: Sequence[str], rules: np.ndarray,
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """(P(about each theme), P(asserted)) of each text."""
+        if not texts:
+            return np.zeros((0, len(self.themes))), np.zeros(0)
+        x = self.features(texts, rules)
+        about = np.column_stack([m.predict_proba(x)[:, 1] for m in self.models])
+        if self.assertion is None:
+            return about, np.ones(len(texts))
+        vectors = self.assertion_vectorizer.transform(texts)
+        return about, self.assertion.predict_proba(vectors)[:, 1]
+
+
+def window_probabilities(model: ThemeModel, texts: Sequence[str],
+                         hits: Sequence[dict[str, tuple[int, str]]],
+                         themes: Sequence[Theme] | None = None,
+                         ) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Probabilities (sentences x themes) of the window of ``WINDOW`` sentences either side of
+    each sentence, and each window's (start, end); a carer theme scores 0 in a window that
+    names no parent or carer or makes the problem the child's own.
+
+    (Letting a strong rule match in an asserted window decide on its own was tried and lowered
+    the pseudo-document F1 from 0.82 to 0.79-0.80: confusers name themes too.)
+    """
+    n = len(texts)
+    spans = [(max(0, i - WINDOW), min(n, i + WINDOW + 1)) for i in range(n)]
+    if not n:
+        return np.zeros((0, len(model.themes))), spans
+    windows = [" ".join(texts[a:b]) for a, b in spans]
+    rules = np.array([rule_features(hits[a:b]) for a, b in spans]).reshape(n, -1)
+    probs = model.predict(windows, rules)
+    carer = np.array([about_a_carer(w) for w in windows], dtype=bool)
+    for theme in themes or load_taxonomy():
+        if theme.carer and theme.id in model.themes:
+            probs[~carer, model.themes.index(theme.id)] = 0.0
+    return probs, spans
+
+
+def training_set(directory: Path = PASSAGE_DIR, fold: tuple[int, int] | None = None,
+                 ) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(texts, theme labels, kinds) from the bank's tuning part (see labelled_examples).
+
+    ``fold`` (k, folds) leaves out every passage whose place in its list is k modulo folds.
+    """
+    from sampleweb.passages import load_passages
+
+    return labelled_examples(load_passages(directory), fold, keep=False)
+
+
+_RULE_CACHE: dict[str, np.ndarray] = {}
+
+
+def labelled_examples(bank: object, fold: tuple[int, int] | None = None, keep: bool = False,
+                      ) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(texts, theme labels, kinds) of a loaded passage bank: a theme's present, denied and
+    confuser passages are labelled with the theme (kinds 1, 0, 0), structure with none (kind
+    -1). With ``fold`` (k, folds) and ``keep`` False all but fold k, with ``keep`` True fold k
+    alone."""
+    from sampleweb.wording import fill
+
+    def chosen(items: Sequence[str]) -> list[str]:
+        if fold is None:
+            return list(items)
+        k, folds = fold
+        return [p for i, p in enumerate(items) if (i % folds == k) == keep]
+
+    texts: list[str] = []
+    rows: list[list[int]] = []
+    kinds: list[int] = []  # 1 present, 0 denied or beside the point, -1 theme-free structure
+    for theme_id, passages in sorted(bank.themes.items()):
+        if theme_id not in CORE_THEMES:
+            continue
+        one_hot = [int(t == theme_id) for t in CORE_THEMES]
+        for kind, items in ((1, passages.present),
+                            (0, chosen(passages.negated) + chosen(passages.confusers))):
+            for passage in chosen(items) if kind else items:
+                texts.append(fill(passage, _VALUES))
+                rows.append(one_hot)
+                kinds.append(kind)
+    for parts in (bank.structure, bank.distractors):
+        for _, items in sorted(parts.items()):
+            for passage in chosen(items):
+                texts.append(fill(passage, _VALUES))
+                rows.append([0] * len(CORE_THEMES))
+                kinds.append(-1)
+    return (texts, np.array(rows, dtype=int).reshape(len(texts), len(CORE_THEMES)),
+            np.array(kinds, dtype=int))
+
+
+def fit_examples(texts: Sequence[str], labels: np.ndarray, kinds: np.ndarray,
+                 threshold: float = 0.5) -> ThemeModel:
+    """Fit on examples, computing their rule features (cached by text)."""
+    themes = load_taxonomy()
+    for t in texts:
+        if t not in _RULE_CACHE:
+            _RULE_CACHE[t] = rule_features(text_hits(t, themes))
+    rules = np.array([_RULE_CACHE[t] for t in texts])
+    return fit(texts, labels, kinds, rules, threshold=threshold)
+
+
+def fit(texts: Sequence[str], labels: np.ndarray, kinds: np.ndarray, rules: np.ndarray,
+        c: float = C, threshold: float = 0.5, topical: bool = TOPICAL) -> ThemeModel:
+    """Fit the theme models (one balanced logistic regression a theme over word n-grams and
+    rule counts) and the assertion model (present against denied or beside the point).
+
+    ``topical``: whether a theme's denied and confuser passages count as positives of the
+    theme model (which then learns what a passage is about, leaving denial to the assertion
+    model) or as negatives.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                                 token_pattern=r"\S+", lowercase=False)
+    vectorizer.fit([negation_marked(t) for t in texts])
+    digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:12]
+    model = ThemeModel(CORE_THEMES, vectorizer, [], digest, threshold)
+    x = model.features(texts, rules)
+    targets = labels.copy()
+    if not topical:
+        targets[kinds == 0] = 0
+    for j in range(targets.shape[1]):
+        model.models.append(
+            LogisticRegression(C=c, class_weight="balanced", solver="liblinear")
+            .fit(x, targets[:, j]))
+    about = kinds >= 0
+    model.assertion_vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
+                                                 min_df=2)
+    assertion_x = model.assertion_vectorizer.fit_transform(
+        [t for t, keep in zip(texts, about, strict=True) if keep])
+    model.assertion = LogisticRegression(C=c, class_weight="balanced", solver="liblinear").fit(
+        assertion_x, kinds[about])
+    return model
+
+
+def train(directory: Path = PASSAGE_DIR, calibrate: bool = True) -> ThemeModel:
+    """Train on a passage bank's tuning part; with ``calibrate``, the document threshold is
+    chosen on held-back pseudo-documents (:mod:`analysis.theme_calibration`)."""
+    model = fit_examples(*training_set(directory))
+    if calibrate:
+        from analysis.theme_calibration import document_threshold
+
+        model.threshold = document_threshold(directory)
+    return model
+
+
+def _inputs_digest() -> str:
+    """A digest of everything the trained model depends on: passages, taxonomy, lexicon, the
+    code of the tagger and the scikit-learn version."""
+    import sklearn
+
+    from analysis.taxonomy import LEXICON_DIR, TAXONOMY_PATH
+
+    here = Path(__file__).resolve().parent
+    files = (sorted(PASSAGE_DIR.glob("*.toml")) + sorted(LEXICON_DIR.glob("*.toml"))
+             + [TAXONOMY_PATH] + [here / f"{m}.py" for m in
+                                  ("theme_model", "theme_calibration", "theme_rules")])
+    digest = hashlib.sha256(sklearn.__version__.encode())
+    for file in files:
+        digest.update(file.name.encode() + b"\x00" + file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """Where trained models are kept: $SCR_CACHE_DIR, else $XDG_CACHE_HOME/scr-atlas, else
+    ~/.cache/scr-atlas."""
+    explicit = os.environ.get("SCR_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "scr-atlas"
+
+
+@lru_cache(maxsize=1)
+def load_model() -> ThemeModel:
+    """The model trained on the repository's passage bank: read from the cache when its inputs
+    are unchanged, else trained (about half a minute) and cached."""
+    path = cache_dir() / f"theme-model-{_inputs_digest()}.pkl"
+    try:
+        with path.open("rb") as handle:
+            model = pickle.load(handle)  # our own file, named by the digest of its inputs
+        if isinstance(model, ThemeModel):
+            return model
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    logger.info("training the theme classifier (cached in %s)", path.parent)
+    model = train()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(model, handle)
+        partial.replace(path)
+    except OSError as exc:
+        logger.warning("cannot cache the theme classifier in %s: %s", path.parent, exc)
+    logger.info("theme classifier trained (%s)", model.fingerprint)
+    return model

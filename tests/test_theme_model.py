@@ -1,0 +1,86 @@
+"""The learned part of the theme tagger: negation marking, training data, the decision."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.taxonomy import CORE_THEMES
+from analysis.theme_model import load_model, negation_marked, training_set
+from analysis.themes import tag_pages
+from sampleweb.passages import load_passages
+from sampleweb.wording import fill
+
+
+def test_negation_marks_words_to_the_end_of_the_clause() -> None:
+    marked = negation_marked("There was no evidence of domestic abuse, but the flat was cold.")
+    assert "neg_domest neg_abus" in marked  # stems, marked as denied
+    assert "the flat was cold" in marked  # the clause ended at the comma
+    assert negation_marked("Police attended after he hit her.") == "polic attend after he hit her"
+
+
+def test_training_never_sees_a_held_out_passage() -> None:
+    texts, labels, kinds = training_set()
+    bank = load_passages()
+    values = {"child": "the child", "mother": "the mother", "father": "the father",
+              "partner": "the partner", "sibling": "the sibling", "he": "he", "him": "him",
+              "his": "his", "He": "He", "His": "His", "age": "two years old", "area": "the town",
+              "board": "the partnership", "year": "2019"}
+    held = {fill(p, values) for t in bank.themes.values()
+            for p in t.held_out + t.held_out_negated + t.held_out_confusers}
+    assert held and not held & set(texts)
+    assert labels.shape == (len(texts), len(CORE_THEMES)) and kinds.shape == (len(texts),)
+    assert (labels[kinds == 1].sum(axis=0) >= 15).all()  # every core theme has positives
+    assert (kinds == 0).sum() >= 8 * len(CORE_THEMES)  # denied and confuser passages
+    assert (labels[kinds == -1].sum(axis=1) == 0).all()  # structure carries no theme
+
+
+def test_model_threshold_is_chosen_and_probabilities_are_ranked() -> None:
+    model = load_model()
+    assert 0.05 < model.threshold < 0.95
+    text = ("Police were called to the home four times after Mr K assaulted Ms K, once "
+            "while she was holding the baby. A MARAC referral was made.")
+    tags = {t.theme: t for t in tag_pages([text], model=model)}
+    scores = np.array([tags[t].score for t in CORE_THEMES])
+    assert CORE_THEMES[int(scores.argmax())] == "domestic_abuse"
+    assert tags["domestic_abuse"].present
+    assert tags["domestic_abuse"].evidence[0]["probability"] >= model.threshold
+
+
+def test_denials_and_agency_names_are_not_themes() -> None:
+    pages = ["There was no evidence of domestic abuse in the household and no police "
+             "call-outs were recorded. The domestic abuse service attended the learning event.",
+             "Neglect was one of the partnership's strategic priorities that year."]
+    present = {t.theme for t in tag_pages(pages) if t.present}
+    assert "domestic_abuse" not in present and "neglect" not in present
+
+
+def test_rules_alone_still_work_without_the_model() -> None:
+    text = "Police were called after Mr K assaulted Ms K; officers recorded domestic abuse."
+    tags = {t.theme: t for t in tag_pages([text], model=None)}
+    assert tags["domestic_abuse"].present
+    assert "probability" not in tags["domestic_abuse"].evidence[0]
+
+
+class StubModel:
+    fingerprint = "stub"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StubModel)
+
+
+def test_the_model_is_cached_by_its_inputs(tmp_path, monkeypatch) -> None:
+    import pickle
+
+    from analysis import theme_model
+
+    monkeypatch.setenv("SCR_CACHE_DIR", str(tmp_path))
+    theme_model.load_model.cache_clear()
+    trained = []
+    monkeypatch.setattr(theme_model, "train", lambda: trained.append(1) or StubModel())
+    monkeypatch.setattr(theme_model, "ThemeModel", StubModel)
+    assert theme_model.load_model() == StubModel() and trained == [1]
+    cached = list(tmp_path.glob("theme-model-*.pkl"))
+    assert len(cached) == 1 and pickle.loads(cached[0].read_bytes()) == StubModel()
+    theme_model.load_model.cache_clear()
+    assert theme_model.load_model() == StubModel() and trained == [1]  # read, not trained
+    theme_model.load_model.cache_clear()
