@@ -138,5 +138,6 @@ def test_eval_prints_the_figures(full_build: Build, capsys: pytest.CaptureFixtur
     assert main(["eval", "--data", str(full_build.data)]) == 0
     out = capsys.readouterr().out
     for label in ("discovery recall", "discovery precision", "robots-disallowed",
-                  "metadata accuracy: year", "themes precision / recall / F1", "known-item"):
+                  "metadata accuracy: year", "themes P / R / F1", "themes, held-out documents",
+                  "known-item"):
         assert label in out
