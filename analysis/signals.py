@@ -52,7 +52,7 @@ def _starts(items: list) -> set[str] | None:
                     sub = None
                     break
                 sub |= found
-        if sub is not None and sub:
+        if sub:
             return {text + s for s in sub}
         break
     return {text} if text else None
@@ -88,10 +88,11 @@ class Signals:
     """A theme's patterns of one strength, compiled case-insensitively with a leading \\b."""
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        self.patterns = tuple(re.compile(rf"\b(?:{p})", re.I) for p in dict.fromkeys(patterns))
+        unique = list(dict.fromkeys(patterns))
+        self.patterns = tuple(re.compile(rf"\b(?:{p})", re.I) for p in unique)
         self.always: list[int] = []
         self.by_key: dict[str, list[int]] = {}
-        for i, p in enumerate(dict.fromkeys(patterns)):
+        for i, p in enumerate(unique):
             keys = _keys(p)
             if keys is None:
                 self.always.append(i)

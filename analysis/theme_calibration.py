@@ -24,8 +24,8 @@ import numpy as np
 
 from analysis.taxonomy import CORE_THEMES, load_taxonomy
 from analysis.theme_model import (
-    _VALUES,
     PASSAGE_DIR,
+    PLACEHOLDER_VALUES,
     fit_examples,
     labelled_examples,
     window_probabilities,
@@ -71,7 +71,7 @@ def pseudo_documents(bank: object, fold: int, n: int = PSEUDO_DOCS,
                 body = body + share
                 rng.shuffle(body)
             sections.append(heading + "\n\n" + "\n\n".join(body))
-        text = fill("\n\n".join(sections), _VALUES)
+        text = fill("\n\n".join(sections), PLACEHOLDER_VALUES)
         docs.append(([text], set(present)))
     return docs
 

@@ -31,6 +31,7 @@ import hashlib
 import logging
 import os
 import pickle
+import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 PASSAGE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample" / "passages"
 # placeholder values for training text: plain words, no names to learn from
-_VALUES = {
+PLACEHOLDER_VALUES = {
     "child": "the child", "mother": "the mother", "father": "the father",
     "partner": "the partner", "sibling": "the sibling", "he": "he", "him": "him", "his": "his",
     "He": "He", "His": "His", "age": "two years old", "area": "the town",
@@ -58,9 +59,6 @@ _NEG_CUE = re.compile(
     r"weren't|isn't|doesn't|n't)\b", re.I)
 _CLAUSE_END = re.compile(r"[.,;:!?()]|\b(but|however|although|though|whereas)\b", re.I)
 _WORD = re.compile(r"[a-z][a-z'-]+")
-
-
-STEM = True
 
 
 _STEMS: dict[str, str] = {}
@@ -86,8 +84,7 @@ def negation_marked(text: str) -> str:
             continue
         negated = False
         words = _WORD.findall(clause)
-        stems = _stems(words) if STEM else words
-        for word, stem in zip(words, stems, strict=True):
+        for word, stem in zip(words, _stems(words), strict=True):
             out.append("neg_" + stem if negated else stem)
             if _NEG_CUE.fullmatch(word):
                 negated = True
@@ -112,7 +109,8 @@ def rule_features(hits: Sequence[dict[str, tuple[int, str]]]) -> np.ndarray:
 
 
 def text_hits(text: str, themes: Sequence[Theme]) -> list[dict[str, tuple[int, str]]]:
-    """The rule hits of each sentence of a passage (boilerplate sentences count for nothing)."""
+    """The rule hits of each sentence of a passage (every sentence: a training passage has no
+    headings, and the sentence-level boilerplate test is left to the document tagger)."""
     out, prior = [], ""
     for sentence, _ in sentences(text):
         out.append(sentence_hits(sentence, prior, themes))
@@ -181,15 +179,11 @@ def window_probabilities(model: ThemeModel, texts: Sequence[str],
     return probs, spans
 
 
-def training_set(directory: Path = PASSAGE_DIR, fold: tuple[int, int] | None = None,
-                 ) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(texts, theme labels, kinds) from the bank's tuning part (see labelled_examples).
-
-    ``fold`` (k, folds) leaves out every passage whose place in its list is k modulo folds.
-    """
+def training_set(directory: Path = PASSAGE_DIR) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(texts, theme labels, kinds) from the bank's tuning part (see labelled_examples)."""
     from sampleweb.passages import load_passages
 
-    return labelled_examples(load_passages(directory), fold, keep=False)
+    return labelled_examples(load_passages(directory))
 
 
 _RULE_CACHE: dict[str, np.ndarray] = {}
@@ -216,24 +210,22 @@ def labelled_examples(bank: object, fold: tuple[int, int] | None = None, keep: b
         if theme_id not in CORE_THEMES:
             continue
         one_hot = [int(t == theme_id) for t in CORE_THEMES]
-        for kind, items in ((1, passages.present),
+        for kind, items in ((1, chosen(passages.present)),
                             (0, chosen(passages.negated) + chosen(passages.confusers))):
-            for passage in chosen(items) if kind else items:
-                texts.append(fill(passage, _VALUES))
+            for passage in items:
+                texts.append(fill(passage, PLACEHOLDER_VALUES))
                 rows.append(one_hot)
                 kinds.append(kind)
     structure: list[str] = []
     for parts in (bank.structure, bank.distractors):
         for _, items in sorted(parts.items()):
             for passage in chosen(items):
-                structure.append(fill(passage, _VALUES))
+                structure.append(fill(passage, PLACEHOLDER_VALUES))
                 texts.append(structure[-1])
                 rows.append([0] * len(CORE_THEMES))
                 kinds.append(-1)
     if AUGMENT and structure:
         # as windows see them: each theme passage again, beside a sentence of report structure
-        import random
-
         rng = random.Random(f"augment-{fold}")
         for i in [i for i, kind in enumerate(kinds) if kind >= 0]:
             other = rng.choice(sentences(rng.choice(structure)))[0]

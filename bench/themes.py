@@ -23,7 +23,7 @@ import random
 import time
 
 from analysis.taxonomy import load_taxonomy
-from analysis.theme_model import _VALUES, load_model
+from analysis.theme_model import PLACEHOLDER_VALUES, load_model
 from analysis.theme_rules import _counts_as_evidence, sentence_hits, sentence_units
 from analysis.themes import tag_pages
 from sampleweb.passages import load_passages
@@ -36,7 +36,8 @@ def documents(n: int, paragraphs: int, seed: int = 7) -> list[list[str]]:
     pool = [p for t in bank.themes.values() for p in t.present + t.negated + t.confusers]
     pool += [p for items in bank.structure.values() for p in items]
     rng = random.Random(seed)
-    return [["\n\n".join(fill(rng.choice(pool), _VALUES) for _ in range(paragraphs))]
+    return [["\n\n".join(fill(rng.choice(pool), PLACEHOLDER_VALUES)
+                         for _ in range(paragraphs))]
             for _ in range(n)]
 
 

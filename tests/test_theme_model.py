@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.taxonomy import CORE_THEMES
-from analysis.theme_model import load_model, negation_marked, training_set
+from analysis.theme_model import (
+    PLACEHOLDER_VALUES,
+    load_model,
+    negation_marked,
+    training_set,
+)
 from analysis.themes import tag_pages
 from sampleweb.passages import load_passages
 from sampleweb.wording import fill
@@ -21,11 +26,7 @@ def test_negation_marks_words_to_the_end_of_the_clause() -> None:
 def test_training_never_sees_a_held_out_passage() -> None:
     texts, labels, kinds = training_set()
     bank = load_passages()
-    values = {"child": "the child", "mother": "the mother", "father": "the father",
-              "partner": "the partner", "sibling": "the sibling", "he": "he", "him": "him",
-              "his": "his", "He": "He", "His": "His", "age": "two years old", "area": "the town",
-              "board": "the partnership", "year": "2019"}
-    held = {fill(p, values) for t in bank.themes.values()
+    held = {fill(p, PLACEHOLDER_VALUES) for t in bank.themes.values()
             for p in t.held_out + t.held_out_negated + t.held_out_confusers}
     assert held and not held & set(texts)
     assert labels.shape == (len(texts), len(CORE_THEMES)) and kinds.shape == (len(texts),)
