@@ -1,0 +1,51 @@
+"""Briefing downloads: a thematic briefing or a review's 7-minute briefing, made on request.
+
+The file is written to a temporary directory by the same code as ``scr brief`` and served from
+memory; nothing outside the store and the catalogue is ever read for a download.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from app.explorer_data import data_dir
+from app.pipeline import open_catalogue
+from ingest.errors import AtlasError
+
+MIME = {"pdf": "application/pdf", "html": "text/html", "md": "text/markdown",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "html": "HTML", "md": "Markdown"}
+
+
+def briefing_bytes(kind: str, subject: str, fmt: str) -> bytes:
+    """A thematic briefing (kind "theme") or a review's 7-minute briefing ("review")."""
+    from analysis.briefing import write_briefing
+    from analysis.render import write
+    from analysis.review_brief import compose_review_brief
+
+    with tempfile.TemporaryDirectory() as tmp, open_catalogue(data_dir()) as cat:
+        out = Path(tmp) / f"briefing.{fmt}"
+        if kind == "theme":
+            write_briefing(cat, subject, fmt, out)
+        else:
+            write(compose_review_brief(cat, subject), fmt, out)
+        return out.read_bytes()
+
+
+def download(kind: str, subject: str, label: str, key: str) -> None:
+    """Format choice, a button that prepares the file, and the download button."""
+    fmt = st.selectbox("Format", list(MIME), key=f"{key}-format", format_func=FORMAT_NAMES.get)
+    if st.button(f"Prepare the {label}", key=f"{key}-make"):
+        try:
+            with st.spinner(f"Writing the {label}\u2026"):
+                st.session_state[key] = (subject, fmt, briefing_bytes(kind, subject, fmt))
+        except AtlasError as exc:
+            st.error(str(exc))
+    made = st.session_state.get(key)
+    if made and made[:2] == (subject, fmt):
+        st.download_button(f"Download the {label} ({FORMAT_NAMES[fmt]})", data=made[2],
+                           file_name=f"{subject.replace('/', '-')}-briefing.{fmt}",
+                           mime=MIME[fmt], key=f"{key}-download")

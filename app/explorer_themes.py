@@ -1,0 +1,93 @@
+"""The explorer's Themes view: prevalence of every theme, then one theme in depth.
+
+For a chosen theme: documents per publication year, the theme by place, type, outcome and age
+band (one count per case), the themes it occurs with (lift), its briefing to download, and the
+documents carrying it, each with a quotation and a link that opens the report at that page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from analysis.trends import DIMENSIONS, cooccurrence, prevalence
+from app import explorer_data as cached
+from app.explorer_downloads import download
+from app.explorer_widgets import cite, md, theme_labels, url_select
+
+THEME_LIST_LIMIT = 50
+
+
+def themes_view(data: Path, reports: list[dict]) -> None:
+    st.header("Themes across the reviews")
+    summary = cached.themes(str(data))
+    st.caption(f"{summary['documents_tagged']} case-review documents tagged. A document can "
+               "carry several themes.")
+    rows = sorted(({"theme": t["label"], "group": t["group"].replace("_", " & "),
+                    "documents": t["documents"], "share": round(100 * t["share"])}
+                   for t in summary["themes"]),
+                  key=lambda row: (-row["documents"], row["theme"]))
+    st.dataframe(rows, hide_index=True, width="stretch", height="content",
+                 column_config={"share": st.column_config.ProgressColumn(
+                     "share of tagged documents", min_value=0, max_value=100, format="%d%%")})
+    labels = theme_labels()
+    if not labels:
+        st.info("The taxonomy has no themes.")
+        return
+    theme = url_select(st, "Theme", list(labels), "theme", format_func=lambda t: labels[t])
+    with_theme = [r for r in reports if theme in r["themes"]]
+    if not with_theme:
+        st.info(f"No case-review document carries the theme {labels[theme]!r}.")
+        return
+    years = [r["year"] for r in reports if r["year"]]
+    by_year = {str(y): 0 for y in range(min(years), max(years) + 1)} if years else {}
+    for r in with_theme:
+        if r["year"]:
+            by_year[str(r["year"])] += 1
+    if by_year:
+        st.bar_chart(by_year, x_label="publication year", y_label="documents with this theme")
+    _theme_trends(data, theme, labels)
+    _briefing_download(theme, labels[theme])
+    shown = f" (the first {THEME_LIST_LIMIT} are listed)" if len(with_theme) > THEME_LIST_LIMIT \
+        else ""
+    st.markdown(f"**{len(with_theme)}** documents carry this theme{shown}.")
+    lines = []
+    for r in with_theme[:THEME_LIST_LIMIT]:
+        evidence = summary["tags"].get(r["id"], [])
+        first = next((e for t in evidence if t["theme"] == theme for e in t["evidence"]), None)
+        page = first["page"] if first else None
+        quote = f": \u201c{md(first['sentence'][:200])}\u201d" if first else ""
+        target = f"?view=Report&doc={r['id']}&page={page or 1}"
+        lines.append(f"- {md(cite(r, page))}{quote} [open]({target})")
+    st.markdown("\n".join(lines))
+
+
+def _theme_trends(data: Path, theme: str, labels: dict[str, str]) -> None:
+    """The theme by place, type, outcome and age, and the themes it occurs with (per case)."""
+    cases = cached.cases(str(data))
+    by = url_select(st, "Break down by (reviews, one per case)", [d for d in DIMENSIONS
+                                                                  if d != "year"], "by",
+                    format_func=lambda d: d.replace("_", " "))
+    table = prevalence(cases, by, [theme])
+    st.dataframe([{by.replace("_", " "): str(g["value"]), "reviews": g["cases"],
+                   "with this theme": g["themes"][theme]["cases"],
+                   "share": round(100 * g["themes"][theme]["share"])} for g in table["groups"]],
+                 hide_index=True, width="stretch", height="content",
+                 column_config={"share": st.column_config.ProgressColumn(
+                     "share", min_value=0, max_value=100, format="%d%%")})
+    pairs = [p for p in cooccurrence(cases)["pairs"] if theme in (p["a"], p["b"]) and p["both"]]
+    if pairs:
+        st.markdown("**Occurs with** (reviews carrying both; lift above 1: more often "
+                    "together than if unrelated)")
+        st.dataframe([{"theme": labels.get(o := p["b"] if p["a"] == theme else p["a"], o),
+                       "reviews with both": p["both"], "lift": p["lift"]}
+                      for p in pairs[:10]], hide_index=True, width="stretch")
+
+
+def _briefing_download(theme: str, label: str) -> None:
+    with st.expander(f"Briefing: Learning from case reviews: {label}"):
+        st.caption("Who the reviews were about, how often the theme appears and with what, "
+                   "short quotations with pages, the reviews' recommendations, the reviews "
+                   "referenced.")
+        download("theme", theme, "briefing", "theme-brief")
