@@ -6,13 +6,16 @@ memory; nothing outside the store and the catalogue is ever read for a download.
 
 from __future__ import annotations
 
+import mimetypes
+import re
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import streamlit as st
 
 from app.explorer_data import data_dir
-from app.pipeline import open_catalogue
+from app.pipeline import blob_store, open_catalogue
 from ingest.errors import AtlasError
 
 MIME = {"pdf": "application/pdf", "html": "text/html", "md": "text/markdown",
@@ -49,3 +52,22 @@ def download(kind: str, subject: str, label: str, key: str) -> None:
         st.download_button(f"Download the {label} ({FORMAT_NAMES[fmt]})", data=made[2],
                            file_name=f"{subject.replace('/', '-')}-briefing.{fmt}",
                            mime=MIME[fmt], key=f"{key}-download")
+
+
+def archived_copy(data: Path, sha256: str | None) -> bytes | None:
+    """The stored bytes of a document, or None. Only a well-formed digest is looked up, so
+    nothing outside the store can be served."""
+    if not sha256 or not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        return None
+    store = blob_store(data)
+    return store.get(sha256) if store.has(sha256) else None
+
+
+def archived_name(r: dict) -> str:
+    """A file name for a document's archived copy: its URL's file name, else its id."""
+    name = Path(unquote(urlparse(r.get("url") or "").path)).name
+    name = re.sub(r"[^\w.-]+", "_", name).strip("._")
+    if not name or "." not in name:
+        ext = mimetypes.guess_extension((r.get("content_type") or "").split(";")[0]) or ""
+        name = f"{name or r['id']}{ext}"
+    return name

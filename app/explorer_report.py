@@ -7,14 +7,25 @@ page text (escaped), with page navigation; the page is in the URL, so "open at p
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit as st
 
-from app.explorer_downloads import download
-from app.explorer_widgets import cite, int_param, link, md, page_html, sync, theme_labels, to_url
+from app.explorer_downloads import archived_copy, archived_name, download
+from app.explorer_widgets import (
+    cite,
+    href,
+    int_param,
+    link,
+    md,
+    page_html,
+    sync,
+    theme_labels,
+    to_url,
+)
 from app.pipeline import open_catalogue
-from index.search import more_like_this
+from index.search import find, more_like_this, page_marks
 from ingest.errors import AtlasError
 
 
@@ -24,7 +35,8 @@ def _field(r: dict, name: str) -> str:
         return "web page (not paged)"
     if value in (None, ""):
         return "\u2014"
-    return md(str(value).replace("_", " ") if name in ("doc_type", "status") else value)
+    return md(str(value).replace("_", " ") if name in ("doc_type", "status", "outcome")
+              else value)
 
 
 def _age(months: int | None) -> str:
@@ -42,6 +54,22 @@ def _similar(data: Path, doc_id: str, limit: int = 5) -> list[dict]:
             return more_like_this(cat, data, doc_id, limit=limit).hits
     except AtlasError:
         return []
+
+
+def _where_from(data: Path, r: dict) -> None:
+    """The source URL, the archived copy (from the store) and the withdrawn date, if any."""
+    st.markdown(link("Source document", r["url"]))
+    if r.get("withdrawn"):
+        reason = f" ({md(r['withdrawn_reason'])})" if r.get("withdrawn_reason") else ""
+        day = str(r["withdrawn"])[:10]
+        day = day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else md(day)
+        st.warning(f"Withdrawn by its source on {day}{reason}; "
+                   "the archived copy below is what it published.")
+    copy = archived_copy(data, r.get("sha256"))
+    if copy is not None:
+        st.download_button("Archived copy", data=copy, key="archived-copy",
+                           file_name=archived_name(r), mime=r.get("content_type") or None,
+                           help="The document exactly as it was fetched, kept in the store.")
 
 
 def report_view(data: Path, reports: list[dict]) -> None:
@@ -77,7 +105,7 @@ def report_view(data: Path, reports: list[dict]) -> None:
             label = "age" if name == "age_months" else name.replace("_", " ")
             value = _age(r[name]) if name == "age_months" else _field(r, name)
             st.markdown(f"**{label}**: {value}", help=f"Source: {source}" if source else None)
-        st.markdown(link("Source document", r["url"]))
+        _where_from(data, r)
         same_case = [o for o in reports if o["case"] and o["case"] == r["case"]
                      and o["id"] != doc_id]
         if same_case:
@@ -112,20 +140,48 @@ def report_view(data: Path, reports: list[dict]) -> None:
                     where = f"p. {ev['page']}: " if ev["page"] else ""
                     st.markdown(f"> {md(where + ev['sentence'])}")
     with right:
-        if r["status"] != "ok" or not any(t.strip() for t in texts):
-            reason = f" \u2014 {r['status_reason']}" if r["status_reason"] else ""
-            st.warning(f"No readable text for this document: {_field(r, 'status')}"
-                       f"{md(reason)}. Open the source document to read it.")
-            return
-        n = len(texts)
-        raw_page = st.query_params.get("page")
-        sync("page", raw_page, min(max(int_param(raw_page, 1), 1), n))
-        if changed or not 1 <= st.session_state["page"] <= n:
-            st.session_state["page"] = 1
-        page = int(st.number_input(f"Page (1\u2013{n})", 1, n, step=1, key="page"))
-        to_url("page", str(page))
-        st.caption(f"Page {page} of {n} · Cite: {md(cite(r, page if r['pages'] else None))}")
-        if texts[page - 1].strip():
-            st.markdown(page_html(texts[page - 1]), unsafe_allow_html=True)
+        _reader(data, r, texts, changed)
+
+
+def _matching_pages(data: Path, doc_id: str, query: str, exact: bool) -> list[int]:
+    """The pages of this document that the search query matches (best first)."""
+    try:
+        with open_catalogue(data) as cat:
+            result = find(cat, data, query, filters={"doc_id": [doc_id]}, limit=1,
+                          facets=False, synonyms=not exact, snippets=False)
+    except AtlasError:
+        return []
+    return [p for h in result.hits for p in h["pages"] if p]
+
+
+def _reader(data: Path, r: dict, texts: list[str], changed: bool) -> None:
+    """The page text, page navigation, and the search's matches marked on the page."""
+    if r["status"] != "ok" or not any(t.strip() for t in texts):
+        reason = f" \u2014 {r['status_reason']}" if r["status_reason"] else ""
+        st.warning(f"No readable text for this document: {_field(r, 'status')}"
+                   f"{md(reason)}. Open the source document or its archived copy to read it.")
+        return
+    n = len(texts)
+    raw_page = st.query_params.get("page")
+    sync("page", raw_page, min(max(int_param(raw_page, 1), 1), n))
+    if changed or not 1 <= st.session_state["page"] <= n:
+        st.session_state["page"] = 1
+    page = int(st.number_input(f"Page (1\u2013{n})", 1, n, step=1, key="page"))
+    to_url("page", str(page))
+    query = (st.query_params.get("q") or "").strip()
+    exact = st.query_params.get("exact") == "1"
+    marks: list[tuple[int, int]] = []
+    if query and r["pages"]:
+        pages = _matching_pages(data, r["id"], query, exact)
+        if pages:
+            shown = ", ".join(f"[{p}]({href(page=str(p))})" if p != page else f"**{p}**"
+                              for p in sorted(pages))
+            st.markdown(f"Pages matching {md(query)}: {shown}")
         else:
-            st.info("No text was extracted from this page (it may be an image or blank).")
+            st.caption(f"No page of this document matches {md(query)}.")
+        marks = page_marks(data, query, texts[page - 1], synonyms=not exact)
+    st.caption(f"Page {page} of {n} · Cite: {md(cite(r, page if r['pages'] else None, True))}")
+    if texts[page - 1].strip():
+        st.markdown(page_html(texts[page - 1], marks), unsafe_allow_html=True)
+    else:
+        st.info("No text was extracted from this page (it may be an image or blank).")

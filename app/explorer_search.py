@@ -1,8 +1,10 @@
 """The explorer's Search view: query, filters, sort, facets, did-you-mean and pages of hits.
 
 It calls :func:`index.search.find`, the function behind ``scr search``, so both agree. Every
-setting lives in the URL (q, board, region, type, doctype, tagged, years, sort, exact, p), so
-a search can be shared; facet values and did-you-mean are plain links that set one parameter.
+setting lives in the URL (q, board, region, nation, type, doctype, tagged, outcome, age,
+withdrawn, years, sort, exact, p), so a search can be shared; facet values and did-you-mean are
+plain links that set one parameter. Outcome and the child's age band are facts of the case, not
+index fields: they narrow the search to the documents of the cases that have them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from analysis.trends import AGE_BANDS, UNKNOWN, age_band
 from app.explorer_widgets import cite, href, int_param, link, md, theme_labels, to_url, url_select
 from app.pipeline import open_catalogue
 from index.search import SearchResult, find
@@ -24,11 +27,36 @@ REVIEW_TYPES = ("SCR", "LCSPR", "CPR", "other")
 DOC_TYPES = ("full_report", "executive_summary", "briefing", "board_response",
              "other_review_document")
 SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+WITHDRAWN = {"include": "Include withdrawn", "exclude": "Exclude withdrawn",
+             "only": "Only withdrawn"}
+AGE_BAND_NAMES = [label for _, label in AGE_BANDS] + [UNKNOWN]
 # facet -> (label, URL parameter that filters on it, or None)
-FACETS = {"year": ("Year", None), "region": ("Region", "region"), "board": ("Board", "board"),
+FACETS = {"year": ("Year", None), "nation": ("Nation", "nation"), "region": ("Region", "region"),
+          "board": ("Board", "board"),
           "review_type": ("Review type", "type"), "doc_type": ("Document type", "doctype"),
           "themes": ("Theme", "tagged")}
 FACET_TOP = 8
+
+
+FILTER_NAMES = {"board": "board", "region": "region", "nation": "nation",
+                "review_type": "review type", "doc_type": "document type", "themes": "theme",
+                "year": "publication year", "withdrawn": "withdrawn",
+                "doc_id": "outcome or child's age"}
+NO_DOCUMENT = "\x00none"  # a document id no document has
+
+
+def _values(reports: list[dict], field: str) -> list[str]:
+    return sorted({str(r[field]) for r in reports if r.get(field)})
+
+
+def _case_fact_ids(reports: list[dict], outcome: str | None, band: str | None
+                   ) -> list[str] | None:
+    """The documents whose case has this outcome and age band (None: no such filter)."""
+    if outcome is None and band is None:
+        return None
+    return [r["id"] for r in reports
+            if (outcome is None or r.get("outcome") == outcome)
+            and (band is None or age_band(r.get("age_months")) == band)]
 
 
 def _year_range(years: list[int]) -> tuple[int, int] | None:
@@ -117,16 +145,19 @@ def search_view(data: Path, reports: list[dict]) -> None:
                '"was not brought" · theme:domestic\\_abuse · sleep\\* · DV AND CAMHS')
     labels = theme_labels()
     c1, c2, c3, c4, c5 = st.columns(5)
-    board = url_select(c1, "Board", [ALL, *sorted({r["board"] for r in reports if r["board"]})],
-                       "board")
-    region = url_select(c2, "Region",
-                        [ALL, *sorted({r["region"] for r in reports if r.get("region")})],
-                        "region")
-    rtype = url_select(c3, "Review type", [ALL, *REVIEW_TYPES], "type")
-    dtype = url_select(c4, "Document type", [ALL, *DOC_TYPES], "doctype",
+    board = url_select(c1, "Board", [ALL, *_values(reports, "board")], "board")
+    region = url_select(c2, "Region", [ALL, *_values(reports, "region")], "region")
+    nation = url_select(c3, "Nation", [ALL, *_values(reports, "nation")], "nation")
+    rtype = url_select(c4, "Review type", [ALL, *REVIEW_TYPES], "type")
+    dtype = url_select(c5, "Document type", [ALL, *DOC_TYPES], "doctype",
                        format_func=lambda d: d.replace("_", " "))
-    theme = url_select(c5, "Theme", [ALL, *labels], "tagged",
+    c6, c7, c8, c9 = st.columns([2, 1, 1, 1])
+    theme = url_select(c6, "Theme", [ALL, *labels], "tagged",
                        format_func=lambda t: labels.get(t, t))
+    outcome = url_select(c7, "Outcome", [ALL, *_values(reports, "outcome")], "outcome")
+    band = url_select(c8, "Child's age", [ALL, *AGE_BAND_NAMES], "age")
+    withdrawn = url_select(c9, "Withdrawn", list(WITHDRAWN), "withdrawn",
+                           format_func=WITHDRAWN.get)
     year_range = _year_range(sorted({r["year"] for r in reports if r["year"]}))
     s1, s2 = st.columns([1, 3])
     sort = url_select(s1, "Sort by", list(SORTS), "sort", format_func=SORTS.get)
@@ -139,13 +170,19 @@ def search_view(data: Path, reports: list[dict]) -> None:
         st.info(f"{len(reports)} case-review documents. Type a query above to search them "
                 "page by page; each result shows the best-matching page.")
         return
-    filters = {"board": None if board == ALL else board,
-               "region": None if region == ALL else region,
-               "review_type": None if rtype == ALL else rtype,
-               "doc_type": None if dtype == ALL else dtype,
-               "themes": None if theme == ALL else theme,
-               "year": year_range}
+    filters: dict[str, Any] = {
+        "board": None if board == ALL else board, "region": None if region == ALL else region,
+        "nation": None if nation == ALL else nation,
+        "review_type": None if rtype == ALL else rtype,
+        "doc_type": None if dtype == ALL else dtype, "themes": None if theme == ALL else theme,
+        "year": year_range,
+        "withdrawn": None if withdrawn == "include" else withdrawn == "only",
+        # outcome and age band are facts of the case, not indexed: narrow to its documents
+        "doc_id": _case_fact_ids(reports, None if outcome == ALL else outcome,
+                                 None if band == ALL else band)}
     page = max(1, int_param(st.query_params.get("p"), 1))
+    if filters["doc_id"] == []:  # no document has that outcome or age band
+        filters["doc_id"] = [NO_DOCUMENT]
     try:
         with open_catalogue(data) as cat:
             result = find(cat, data, query, filters=filters, sort=sort,
@@ -158,9 +195,7 @@ def search_view(data: Path, reports: list[dict]) -> None:
     if result.suggestion:
         st.info(f"Did you mean [{md(result.suggestion)}]({href(q=result.suggestion, p=None)})?")
     if not result.total:
-        names = {"board": "board", "region": "region", "review_type": "review type",
-                 "doc_type": "document type", "themes": "theme", "year": "publication year"}
-        active = [names[f] for f, v in filters.items() if v]
+        active = [FILTER_NAMES[f] for f, v in filters.items() if v is not None]
         hint = (" Filters narrow the search (" + ", ".join(active) + "): try widening them."
                 if active else "")
         st.info(f"No case-review documents match {query!r}.{hint} Try fewer words, a "

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from analysis.taxonomy import load_taxonomy
+from analysis.taxonomy import theme_labels as taxonomy_labels
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
 _LIST_LINE = re.compile(r"\n(?=\s*(?:[-\u2022*\u25cf]|\d+(?:\.\d+)*[.)]?\s))")
 _UNSET = object()
+_OPEN, _CLOSE = "\x02", "\x03"  # around a marked span, until escaped
 
 CSS = """<style>
 .scr-snippet { line-height: 1.6; }
 .scr-snippet mark { background: #fff3a3; padding: 0 .1em; }
 .scr-page { max-width: 48rem; line-height: 1.65; }
 .scr-page p { margin: 0 0 .9em 0; }
+.scr-page mark { background: #fff3a3; padding: 0 .1em; }
 </style>"""
 
 
 def theme_labels() -> dict[str, str]:
-    return {t.id: t.label for t in load_taxonomy()}
+    return taxonomy_labels()
 
 
 def md(text: object) -> str:
@@ -40,24 +43,32 @@ def link(label: str, url: str | None) -> str:
     return f"[{label}]({href})"
 
 
-def page_html(text: str) -> str:
+def page_html(text: str, marks: Sequence[tuple[int, int]] = ()) -> str:
     """One page of report text as a single-line HTML block (escaped; paragraphs kept).
 
     Lines wrapped by the PDF are joined, except before list items; one line with no blank
-    lines keeps markdown from interpreting the text (``*``, ``$``, ``1.`` ...).
+    lines keeps markdown from interpreting the text (``*``, ``$``, ``1.`` ...). ``marks``
+    (character spans, e.g. a query's matches) are wrapped in ``<mark>``.
     """
+    text = text.replace(_OPEN, " ").replace(_CLOSE, " ")  # same length: spans stay true
+    for start, end in sorted(marks, reverse=True):
+        text = text[:start] + _OPEN + text[start:end] + _CLOSE + text[end:]
     paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     body = []
     for p in paras:
         p = _LIST_LINE.sub("\x00", p).replace("\n", " ")
-        body.append("<p>" + html.escape(p).replace("\x00", "<br>") + "</p>")
+        body.append("<p>" + html.escape(p).replace("\x00", "<br>").replace(_OPEN, "<mark>")
+                    .replace(_CLOSE, "</mark>") + "</p>")
     return "<div class='scr-page'>" + "".join(body) + "</div>"
 
 
-def cite(r: dict, page: int | None) -> str:
+def cite(r: dict, page: int | None, with_url: bool = False) -> str:
+    """Board, child, document type, year and page (and the source URL): how to cite a page."""
     where = f", p. {page}" if page else ""
     doc_type = (r.get("doc_type") or "").replace("_", " ")
-    return f"{r['board']}, {r['child'] or 'case review'}, {doc_type}, {r['year'] or 'n.d.'}{where}"
+    url = f". {r['url']}" if with_url and r.get("url") else ""
+    return (f"{r['board']}, {r['child'] or 'case review'}, {doc_type}, {r['year'] or 'n.d.'}"
+            f"{where}{url}")
 
 
 def sync(key: str, raw: str | None, value: Any) -> None:

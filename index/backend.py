@@ -131,6 +131,11 @@ class SearchBackend(Protocol):
         """The unstemmed words of the ``exact`` field with the number of pages holding each."""
         ...
 
+    def marks(self, query: str, text: str) -> list[tuple[int, int]]:
+        """Character spans of a whole page's ``text`` that a prepared query matched, in order
+        (empty when the backend cannot say)."""
+        ...
+
     def page_count(self) -> int:
         """Pages (entries) in the index."""
         ...

@@ -277,6 +277,19 @@ def _suggestion(be: SearchBackend, parsed: ParsedQuery) -> str | None:
         return None
 
 
+def page_marks(data: Path, query: str, text: str, *, synonyms: bool = True,
+               backend: str | None = None) -> list[tuple[int, int]]:
+    """Character spans of one page's ``text`` that ``query`` matches, as search marks them
+    (empty for an unusable query, or with a backend that cannot mark whole pages)."""
+    try:
+        be = _backend.open_backend(data, backend)
+        if not be.exists():
+            return []
+        return be.marks(prepare_query(query, synonyms=synonyms).text, text)
+    except QueryError:
+        return []
+
+
 def find(cat: Catalogue, data: Path, query: str, *, filters: Mapping[str, object] | None = None,
          sort: str = "relevance", offset: int = 0, limit: int = 20, facets: bool = True,
          synonyms: bool = True, snippets: bool = True, backend: str | None = None

@@ -500,6 +500,11 @@ class TantivyBackend:
                 hit.fragment = snippet(text, spans(text, compiler.marks, forms, _STOP_WORDS))
             yield hit
 
+    def marks(self, query: str, text: str) -> list[tuple[int, int]]:
+        _, compiler = self._query(query, {})
+        return spans(text, compiler.marks, compiler.forms(), _STOP_WORDS) if compiler.marks \
+            else []
+
     def matching(self, query: str, filters: dict[str, object]) -> dict[str, int]:
         q, _ = self._query(query, filters)
         if q is None:

@@ -144,6 +144,9 @@ class WhooshBackend:
                            else wq.Term(key, values[0]))
         return wq.And([q, *clauses]) if clauses else q
 
+    def marks(self, query: str, text: str) -> list[tuple[int, int]]:
+        return []  # whoosh marks fragments of a hit only; whole pages are marked by tantivy
+
     def search(self, query: str, filters: dict[str, object], limit_pages: int,
                highlight: Highlighter | None = None) -> Iterator[PageHit]:
         from whoosh import highlight as whl

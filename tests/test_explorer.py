@@ -156,7 +156,9 @@ def test_open_report_from_a_search_result(data_env: Path, reports: list[dict]) -
     assert any(s.startswith("**board**: ") for s in shown)
     assert any(s.startswith("**review type**: ") for s in shown)
     assert any(f"Page {page} of {by_id[doc_id]['pages']}" in s for s in shown)
-    assert any("scr-page" in m.value and "safer sleep" in m.value.lower() for m in at.markdown)
+    reader = next(m.value for m in at.markdown if "scr-page" in m.value)
+    assert re.search(r"<mark>safer</mark>\s+<mark>sleep</mark>", reader, re.I), \
+        "the search's phrase is marked on the page it opened"
     # Themes with their evidence, quoted with the page it came from.
     assert at.expander, "a tagged review lists its themes"
     quotes = [m.value for m in at.markdown if m.value.startswith("> ")]
