@@ -1,8 +1,12 @@
-"""The explorer's Themes view: prevalence of every theme, then one theme in depth.
+"""The explorer's Themes view: prevalence of every theme, then one theme as a briefing.
 
-For a chosen theme: documents per publication year, the theme by place, type, outcome and age
-band (one count per case), the themes it occurs with (lift), its briefing to download, and the
-documents carrying it, each with a quotation and a link that opens the report at that page.
+For a chosen theme (URL ``theme``) the page reads like a "Learning from case reviews" briefing,
+every figure clickable down to its passage: how many reviews carry it (one per case), reviews
+per publication year (chart and table), the theme by place, type, outcome and age band, the
+themes it occurs with (lift), one area (URL ``area``: ``region:<name>`` or ``board:<name>``)
+against the nation, the strongest evidence passages, the reviews' recurring recommendations,
+its briefing to download, and the documents carrying it, each with a quotation and a link that
+opens the report at that page.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import streamlit as st
 from analysis.trends import DIMENSIONS, cooccurrence, prevalence
 from app import explorer_data as cached
 from app.explorer_downloads import download
+from app.explorer_themes_brief import area_section, passages_section, recommendations_section
 from app.explorer_widgets import cite, md, theme_labels, url_select
 
 THEME_LIST_LIMIT = 50
@@ -40,15 +45,15 @@ def themes_view(data: Path, reports: list[dict]) -> None:
     if not with_theme:
         st.info(f"No case-review document carries the theme {labels[theme]!r}.")
         return
-    years = [r["year"] for r in reports if r["year"]]
-    by_year = {str(y): 0 for y in range(min(years), max(years) + 1)} if years else {}
-    for r in with_theme:
-        if r["year"]:
-            by_year[str(r["year"])] += 1
-    if by_year:
-        st.bar_chart(by_year, x_label="publication year", y_label="documents with this theme")
+    cases = cached.cases(str(data))
+    _theme_lead(cases, theme, labels[theme], len(with_theme))
+    _over_time(cases, theme)
     _theme_trends(data, theme, labels)
+    area_section(cases, theme)
+    passages_section(summary["tags"], reports, theme)
+    recommendations_section(data, theme)
     _briefing_download(theme, labels[theme])
+    st.subheader("The documents")
     shown = f" (the first {THEME_LIST_LIMIT} are listed)" if len(with_theme) > THEME_LIST_LIMIT \
         else ""
     st.markdown(f"**{len(with_theme)}** documents carry this theme{shown}.")
@@ -63,9 +68,41 @@ def themes_view(data: Path, reports: list[dict]) -> None:
     st.markdown("\n".join(lines))
 
 
+def _theme_lead(cases: list[dict], theme: str, label: str, documents: int) -> None:
+    """The briefing's opening: how many reviews (one per case) carry the theme, and when."""
+    st.subheader(f"Learning from case reviews: {label}")
+    carrying = [c for c in cases if theme in c["themes"]]
+    years = sorted(c["year"] for c in carrying if c["year"])
+    span = f", published {years[0]}\u2013{years[-1]}" if years else ""
+    share = round(100 * len(carrying) / len(cases)) if cases else 0
+    st.markdown(f"**{len(carrying)}** of {len(cases)} reviews ({share}%) carry this theme"
+                f"{span}; {documents} of their documents are tagged with it.")
+
+
+def _over_time(cases: list[dict], theme: str) -> None:
+    """Reviews carrying the theme per publication year: a chart, and its figures as a table."""
+    years = [c["year"] for c in cases if c["year"]]
+    if not years:
+        st.caption("No review has a publication year.")
+        return
+    rows = []
+    for year in range(min(years), max(years) + 1):
+        those = [c for c in cases if c["year"] == year]
+        carrying = sum(theme in c["themes"] for c in those)
+        rows.append({"year": str(year), "reviews": len(those), "with this theme": carrying,
+                     "share": round(100 * carrying / len(those)) if those else 0})
+    st.bar_chart({r["year"]: r["with this theme"] for r in rows}, x_label="publication year",
+                 y_label="reviews with this theme")
+    with st.expander("Reviews per year, as a table"):
+        st.dataframe(rows, hide_index=True, width="stretch",
+                     column_config={"share": st.column_config.NumberColumn(
+                         "share", format="%d%%")})
+
+
 def _theme_trends(data: Path, theme: str, labels: dict[str, str]) -> None:
     """The theme by place, type, outcome and age, and the themes it occurs with (per case)."""
     cases = cached.cases(str(data))
+    st.subheader("Where and with what")
     by = url_select(st, "Break down by (reviews, one per case)", [d for d in DIMENSIONS
                                                                   if d != "year"], "by",
                     format_func=lambda d: d.replace("_", " "))
