@@ -23,7 +23,7 @@ from typing import Any
 
 from analysis.docmodel import Bullets, Chart, Doc, Paragraph, Quote, Section, Table
 from analysis.queries import DOC_ORDER, case_records
-from analysis.taxonomy import load_taxonomy
+from analysis.taxonomy import theme_infos
 from analysis.trends import AGE_BANDS, UNKNOWN, age_band, select, theme_evidence
 from ingest.catalogue import Catalogue
 from ingest.errors import AtlasError
@@ -142,7 +142,7 @@ def compose(cat: Catalogue, theme_ids: str | Sequence[str], *,
     ``selection``: nation, region, review_type, outcome, age_band (see analysis.trends.select).
     """
     wanted = [theme_ids] if isinstance(theme_ids, str) else list(theme_ids)
-    taxonomy = load_taxonomy()
+    taxonomy = theme_infos()
     by_id = {t.id: t for t in taxonomy}
     unknown = [t for t in wanted if t not in by_id]
     if unknown or not wanted:

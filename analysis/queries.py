@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from analysis.taxonomy import load_taxonomy
+from analysis.taxonomy import theme_infos
 from ingest.catalogue import Catalogue
 
 
@@ -67,7 +67,7 @@ def new_since(cat: Catalogue, since: str, include_all: bool = False) -> list[dic
 
 def theme_summary(cat: Catalogue) -> dict[str, Any]:
     """Prevalence of every theme over the tagged reviews, and the tags of each document."""
-    themes = load_taxonomy()
+    themes = theme_infos()
     rows = cat.all_theme_rows()
     tagged_docs = sorted({r["doc_id"] for r in rows})
     present = Counter(r["theme"] for r in rows if r["present"])

@@ -88,5 +88,31 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
-def theme_labels() -> dict[str, str]:
-    return {t.id: t.label for t in load_taxonomy()}
+@dataclass(frozen=True)
+class ThemeInfo:
+    """A theme's words without its patterns: what readers of tags need."""
+
+    id: str
+    label: str
+    group: str
+    definition: str
+
+
+@lru_cache(maxsize=4)
+def theme_infos(path: Path = TAXONOMY_PATH) -> tuple[ThemeInfo, ...]:
+    """Every theme's id, label, group and definition, in ``load_taxonomy``'s order; quick, as
+    it compiles none of the patterns (the explorer and the read-side queries need no more)."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read taxonomy {path}: {exc}") from exc
+    themes = data.get("theme", {})
+    ids = sorted(themes, key=lambda t: (t not in CORE_THEMES, CORE_THEMES.index(t)
+                                        if t in CORE_THEMES else 0, t))
+    return tuple(ThemeInfo(t, themes[t]["label"], themes[t]["group"], themes[t]["definition"])
+                 for t in ids)
+
+
+def theme_labels(path: Path = TAXONOMY_PATH) -> dict[str, str]:
+    """Theme id -> label, core themes first."""
+    return {t.id: t.label for t in theme_infos(Path(path))}

@@ -87,3 +87,11 @@ def test_standing_for_hours_is_not_a_glossary_line() -> None:
     text = "The children were made to stand for hours and were hit with a belt as punishment."
     assert evidence(text, "physical_abuse") == [text]
     assert evidence("NAI stands for non-accidental injury.", "physical_abuse") == []
+
+
+def test_theme_infos_agree_with_the_compiled_taxonomy() -> None:
+    from analysis.taxonomy import theme_infos, theme_labels
+
+    compiled = [(t.id, t.label, t.group, t.definition) for t in load_taxonomy()]
+    assert [(t.id, t.label, t.group, t.definition) for t in theme_infos()] == compiled
+    assert list(theme_labels().items()) == [(t[0], t[1]) for t in compiled]
