@@ -15,7 +15,7 @@ EXPLORER = Path(__file__).resolve().parent / "explorer.py"
 def explorer_command(data: Path, port: int, host: str = "127.0.0.1") -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(EXPLORER),
             "--server.address", host, "--server.port", str(port), "--server.headless", "true",
-            "--browser.gatherUsageStats", "false"]
+            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
 
 
 def run_explorer(data: Path, port: int = 8501, host: str = "127.0.0.1") -> int:

@@ -46,3 +46,15 @@ def test_bad_sources_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     code = main(["crawl", "--sources", str(bad), "--data", str(tmp_path / "d")])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("scr: sources file") and err.count("\n") == 1
+
+
+def test_the_explorer_binds_to_localhost_unless_told() -> None:
+    from app.launch import explorer_command
+
+    args = build_parser().parse_args(["app"])
+    assert args.host == "127.0.0.1"
+    cmd = explorer_command(Path("d"), 8600, args.host)
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert cmd[cmd.index("--server.port") + 1] == "8600"
+    told = explorer_command(Path("d"), 8600, "0.0.0.0")
+    assert told[told.index("--server.address") + 1] == "0.0.0.0"
