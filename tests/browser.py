@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -41,37 +42,64 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def explorer(data: Path, log: Path) -> Iterator[tuple[str, float]]:
-    """`scr app` on ``data`` on a free loopback port: (base URL, seconds until healthy)."""
+def start_app(data: Path, log: Path) -> tuple[subprocess.Popen, str, float]:
+    """Start `scr app` on ``data`` on a free loopback port, in its own process group; return
+    it once healthy, with its base URL and the seconds that took."""
     port = free_port()
     cmd = [sys.executable, "-m", "app.cli", "app", "--data", str(data), "--port", str(port)]
     start = time.perf_counter()
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env=dict(os.environ, PYTHONUNBUFFERED="1"))
+                                env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                                start_new_session=True)  # its own group, Streamlit included
     base = f"http://127.0.0.1:{port}"
     try:
-        while True:
+        while not healthy(base):
             if proc.poll() is not None:
                 raise RuntimeError(f"scr app exited with {proc.returncode}: "
                                    f"{log.read_text(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(f"{base}/_stcore/health", timeout=2).text.strip() == "ok":
-                    break
-            except httpx.HTTPError:
-                pass
             if time.perf_counter() - start > APP_READY_TIMEOUT:
                 raise RuntimeError(f"scr app not healthy after {APP_READY_TIMEOUT:.0f} s")
             time.sleep(0.2)
-        yield base, time.perf_counter() - start
+    except BaseException:
+        stop_group(proc)
+        raise
+    return proc, base, time.perf_counter() - start
+
+
+def healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/_stcore/health", timeout=2).text.strip() == "ok"
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def explorer(data: Path, log: Path) -> Iterator[tuple[str, float]]:
+    """`scr app` on ``data``: (base URL, seconds until healthy); stopped, Streamlit too."""
+    proc, base, took = start_app(data, log)
+    try:
+        yield base, took
     finally:
-        proc.terminate()
+        stop_group(proc)
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """Stop `scr app` and the Streamlit server it started: SIGTERM, then SIGKILL."""
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                proc.wait()
+                return
+            proc.poll()
+            time.sleep(0.1)
 
 
 @dataclass
@@ -114,6 +142,24 @@ def timed(walk: Walk, name: str, action: Any, until: Any) -> None:
     action()
     until.first.wait_for(state="visible", timeout=STEP_TIMEOUT_MS)
     walk.timings[name] = time.perf_counter() - start
+
+
+def click_until(page: Any, button: Any, shown: Any, tries: int = 3,
+                wait_ms: int = STEP_TIMEOUT_MS // 3) -> int:
+    """Click ``button`` until ``shown`` is visible; returns the clicks it took. A click
+    Streamlit drops (it can, when it lands while the previous run is being replaced) is
+    repeated; an error or exception on the page fails at once with its text."""
+    for attempt in range(1, tries + 1):
+        button.click()
+        try:
+            shown.first.wait_for(state="visible", timeout=wait_ms)
+            return attempt
+        except Exception:
+            problems = exceptions(page) + [e.inner_text() for e in
+                                           page.locator('[data-testid="stAlertContentError"]').all()]
+            if problems:
+                raise AssertionError(f"the page says: {problems}") from None
+    raise AssertionError(f"nothing showed after {tries} clicks")
 
 
 def exceptions(page: Any) -> list[str]:
@@ -190,9 +236,8 @@ def _walk(page: Any, base: str, shots: Path, theme: str, queries: tuple[str, ...
     prepare = page.get_by_role("button", name="Prepare the briefing")
     prepare.wait_for(timeout=STEP_TIMEOUT_MS)
     start = time.perf_counter()
-    prepare.click()
     ready = page.get_by_role("button", name="Download the briefing (PDF)")
-    ready.wait_for(timeout=STEP_TIMEOUT_MS)
+    w.facts["briefing_clicks"] = click_until(page, prepare, ready)
     wait_idle(page)
     with page.expect_download(timeout=STEP_TIMEOUT_MS) as download:
         ready.click()

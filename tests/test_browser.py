@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,17 @@ import pytest
 from analysis.queries import report_records
 from app import pipeline
 from app.pipeline import open_catalogue
-from tests.browser import STEP_TIMEOUT_MS, chromium_path, exceptions, explorer, wait_idle, walk
+from tests.browser import (
+    STEP_TIMEOUT_MS,
+    chromium_path,
+    exceptions,
+    explorer,
+    healthy,
+    start_app,
+    stop_group,
+    wait_idle,
+    walk,
+)
 from tests.conftest import Build
 
 SCRIPT = "<script>window.__xss=1;alert(1)</script>"
@@ -110,5 +122,20 @@ def test_the_researchers_walk_in_a_browser(playwright: Any, probe_data: tuple[Pa
     assert w.facts["page_caption"].startswith("Page ")
     assert "theme=domestic_abuse" in w.facts["theme_url"]
     assert w.facts["briefing_bytes"] == b"%PDF-"
+    assert w.facts["briefing_clicks"] <= 2, "at most one click lost"
     assert {"search", "report", "theme", "trends", "topics", "collection"} <= set(w.screenshots)
     assert all(p.stat().st_size > 10_000 for p in w.screenshots.values())
+
+
+def test_scr_app_stops_streamlit_when_it_is_stopped(full_build: Build, tmp_path: Path) -> None:
+    """A SIGTERM to `scr app` alone (as a service manager sends) stops its Streamlit server."""
+    proc, base, _ = start_app(full_build.data, tmp_path / "scr-app.log")
+    try:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) is not None
+        deadline = time.monotonic() + 15
+        while healthy(base) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not healthy(base), "the Streamlit server outlived scr app"
+    finally:
+        stop_group(proc)
