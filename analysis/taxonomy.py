@@ -80,12 +80,21 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> tuple[Theme, ...]:
             weak=_compile(theme_id, spec.get("weak", []) + more.get("weak", [])),
             carer=bool(spec.get("carer", False)),
         ))
-    missing = set(CORE_THEMES) - {t.id for t in themes}
+    _require_core(path, [t.id for t in themes])
+    themes.sort(key=lambda t: _order(t.id))
+    return tuple(themes)
+
+
+def _require_core(path: Path, ids: list[str]) -> None:
+    missing = set(CORE_THEMES) - set(ids)
     if missing:
         raise ConfigError(f"taxonomy {path} lacks core themes: {', '.join(sorted(missing))}")
-    themes.sort(key=lambda t: (t.id not in CORE_THEMES, CORE_THEMES.index(t.id)
-                               if t.id in CORE_THEMES else 0, t.id))
-    return tuple(themes)
+
+
+def _order(theme_id: str) -> tuple[bool, int, str]:
+    """Core themes first, in design order; then the others by id."""
+    core = theme_id in CORE_THEMES
+    return (not core, CORE_THEMES.index(theme_id) if core else 0, theme_id)
 
 
 @dataclass(frozen=True)
@@ -107,8 +116,8 @@ def theme_infos(path: Path = TAXONOMY_PATH) -> tuple[ThemeInfo, ...]:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read taxonomy {path}: {exc}") from exc
     themes = data.get("theme", {})
-    ids = sorted(themes, key=lambda t: (t not in CORE_THEMES, CORE_THEMES.index(t)
-                                        if t in CORE_THEMES else 0, t))
+    _require_core(path, list(themes))
+    ids = sorted(themes, key=_order)
     return tuple(ThemeInfo(t, themes[t]["label"], themes[t]["group"], themes[t]["definition"])
                  for t in ids)
 

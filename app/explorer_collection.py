@@ -21,7 +21,7 @@ from typing import Any
 import streamlit as st
 
 from app import explorer_data as cached
-from app.explorer_widgets import to_url
+from app.explorer_widgets import report_link, to_url
 
 NEW_SINCE_DAYS = 30
 EARLIEST = dt.date(1990, 1, 1)
@@ -30,10 +30,6 @@ EARLIEST = dt.date(1990, 1, 1)
 def safe_url(url: str | None) -> str | None:
     """``url`` when it is http(s), else None (a link column then shows nothing)."""
     return url if url and re.match(r"https?://", url) else None
-
-
-def report_link(doc_id: str, page: int | None = None) -> str:
-    return f"?view=Report&doc={doc_id}" + (f"&page={page}" if page else "")
 
 
 def case_key(r: dict[str, Any]) -> str:

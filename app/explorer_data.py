@@ -37,13 +37,6 @@ def reports(data: str) -> list[dict[str, Any]]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def all_documents(data: str) -> list[dict[str, Any]]:
-    """Everything fetched, reviews or not, with the classifier's decision."""
-    with open_catalogue(Path(data)) as cat:
-        return report_records(cat, include_all=True)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
 def themes(data: str) -> dict[str, Any]:
     with open_catalogue(Path(data)) as cat:
         return theme_summary(cat)

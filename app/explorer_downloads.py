@@ -54,6 +54,13 @@ def download(kind: str, subject: str, label: str, key: str) -> None:
                            mime=MIME[fmt], key=f"{key}-download")
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def cached_archived_copy(data: str, sha256: str | None) -> bytes | None:
+    """``archived_copy``, kept for the last few documents, so turning a page does not read
+    the whole file again."""
+    return archived_copy(Path(data), sha256)
+
+
 def archived_copy(data: Path, sha256: str | None) -> bytes | None:
     """The stored bytes of a document, or None. Only a well-formed digest is looked up, so
     nothing outside the store can be served."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.explorer_downloads import archived_copy, archived_name, download
+from app.explorer_downloads import archived_name, cached_archived_copy, download
 from app.explorer_widgets import (
     cite,
     href,
@@ -20,6 +20,7 @@ from app.explorer_widgets import (
     link,
     md,
     page_html,
+    report_link,
     sync,
     theme_labels,
     to_url,
@@ -65,7 +66,7 @@ def _where_from(data: Path, r: dict) -> None:
         day = day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else md(day)
         st.warning(f"Withdrawn by its source on {day}{reason}; "
                    "the archived copy below is what it published.")
-    copy = archived_copy(data, r.get("sha256"))
+    copy = cached_archived_copy(str(data), r.get("sha256"))
     if copy is not None:
         st.download_button("Archived copy", data=copy, key="archived-copy",
                            file_name=archived_name(r), mime=r.get("content_type") or None,
@@ -82,7 +83,7 @@ def report_view(data: Path, reports: list[dict]) -> None:
         return
     raw_doc = st.query_params.get("doc")
     if raw_doc and raw_doc not in by_id:
-        st.warning(f"No case-review document with id {raw_doc!r}: showing the first one.")
+        st.warning(f"No case-review document with id {md(raw_doc)}: showing the first one.")
     sync("doc", raw_doc, raw_doc if raw_doc in by_id else options[0])
     doc_id = st.selectbox("Document", options, key="doc",
                           format_func=lambda d: f"{by_id[d]['board']}: "
@@ -104,7 +105,7 @@ def report_view(data: Path, reports: list[dict]) -> None:
             source = r["provenance"].get(name, "")
             label = "age" if name == "age_months" else name.replace("_", " ")
             value = _age(r[name]) if name == "age_months" else _field(r, name)
-            st.markdown(f"**{label}**: {value}", help=f"Source: {source}" if source else None)
+            st.markdown(f"**{label}**: {value}", help=f"Source: {md(source)}" if source else None)
         _where_from(data, r)
         same_case = [o for o in reports if o["case"] and o["case"] == r["case"]
                      and o["id"] != doc_id]
@@ -112,14 +113,14 @@ def report_view(data: Path, reports: list[dict]) -> None:
             st.markdown("**Other documents of this review**")
             for o in same_case:
                 kind = (o["doc_type"] or "").replace("_", " ")
-                st.markdown(f"- [{md(kind)}: {md(o['title'] or o['url'])}](?doc={o['id']})")
+                st.markdown(f"- [{md(kind)}: {md(o['title'] or o['url'])}]({report_link(o['id'])})")
         similar = _similar(data, doc_id)
         if similar:
             st.markdown("**Reviews like this one**", help="Other reviews sharing this "
                         "document's most distinctive words (more like this).")
             for o in similar:
                 st.markdown(f"- [{md(o['board'])}: {md(o['child'] or o['title'])} "
-                            f"({o['year'] or 'n.d.'})](?view=Report&doc={o['id']})")
+                            f"({o['year'] or 'n.d.'})]({report_link(o['id'])})")
         with st.expander("7-minute briefing of this review"):
             st.caption("One page: background, what happened, key findings, recommendations "
                        "and questions for practice, quoted from this document with pages.")
@@ -143,15 +144,18 @@ def report_view(data: Path, reports: list[dict]) -> None:
         _reader(data, r, texts, changed)
 
 
-def _matching_pages(data: Path, doc_id: str, query: str, exact: bool) -> list[int]:
-    """The pages of this document that the search query matches (best first)."""
+def _matching_pages(data: Path, doc_id: str, query: str, exact: bool
+                    ) -> tuple[list[int], int]:
+    """The pages of this document that the search query matches (best first, as many as the
+    search gathered), and how many pages match in all."""
     try:
         with open_catalogue(data) as cat:
             result = find(cat, data, query, filters={"doc_id": [doc_id]}, limit=1,
                           facets=False, synonyms=not exact, snippets=False)
     except AtlasError:
-        return []
-    return [p for h in result.hits for p in h["pages"] if p]
+        return [], 0
+    return [p for h in result.hits for p in h["pages"] if p], sum(
+        h["matching_pages"] for h in result.hits)
 
 
 def _reader(data: Path, r: dict, texts: list[str], changed: bool) -> None:
@@ -172,11 +176,12 @@ def _reader(data: Path, r: dict, texts: list[str], changed: bool) -> None:
     exact = st.query_params.get("exact") == "1"
     marks: list[tuple[int, int]] = []
     if query and r["pages"]:
-        pages = _matching_pages(data, r["id"], query, exact)
+        pages, total = _matching_pages(data, r["id"], query, exact)
         if pages:
             shown = ", ".join(f"[{p}]({href(page=str(p))})" if p != page else f"**{p}**"
                               for p in sorted(pages))
-            st.markdown(f"Pages matching {md(query)}: {shown}")
+            more = f" and {total - len(pages)} more" if total > len(pages) else ""
+            st.markdown(f"Pages matching {md(query)}: {shown}{more}")
         else:
             st.caption(f"No page of this document matches {md(query)}.")
         marks = page_marks(data, query, texts[page - 1], synonyms=not exact)

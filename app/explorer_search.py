@@ -198,7 +198,7 @@ def search_view(data: Path, reports: list[dict]) -> None:
         active = [FILTER_NAMES[f] for f, v in filters.items() if v is not None]
         hint = (" Filters narrow the search (" + ", ".join(active) + "): try widening them."
                 if active else "")
-        st.info(f"No case-review documents match {query!r}.{hint} Try fewer words, a "
+        st.info(f"No case-review documents match \u201c{md(query)}\u201d.{hint} Try fewer words, a "
                 "wildcard (sleep*) or OR between alternatives.")
         return
     results, side = st.columns([3, 1], gap="large")

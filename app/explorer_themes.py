@@ -19,7 +19,7 @@ from analysis.trends import DIMENSIONS, cooccurrence, prevalence
 from app import explorer_data as cached
 from app.explorer_downloads import download
 from app.explorer_themes_brief import area_section, passages_section, recommendations_section
-from app.explorer_widgets import cite, md, theme_labels, url_select
+from app.explorer_widgets import cite, md, report_link, theme_labels, url_select
 
 THEME_LIST_LIMIT = 50
 
@@ -63,7 +63,7 @@ def themes_view(data: Path, reports: list[dict]) -> None:
         first = next((e for t in evidence if t["theme"] == theme for e in t["evidence"]), None)
         page = first["page"] if first else None
         quote = f": \u201c{md(first['sentence'][:200])}\u201d" if first else ""
-        target = f"?view=Report&doc={r['id']}&page={page or 1}"
+        target = report_link(r["id"], page)
         lines.append(f"- {md(cite(r, page))}{quote} [open]({target})")
     st.markdown("\n".join(lines))
 

@@ -8,6 +8,7 @@ except for passages, which are quoted from documents with their pages.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,10 @@ import streamlit as st
 from analysis.briefing import MAX_LEARNING, MAX_QUOTES, SAME_RECOMMENDATION, shorten
 from analysis.queries import DOC_ORDER, recommendation_records
 from app import explorer_data as cached
-from app.explorer_widgets import cite, md, url_select
+from app.explorer_widgets import cite, md, report_link, url_select
 from app.pipeline import open_catalogue
 
 MAX_SOURCES = 5  # sources listed under one recommendation (the rest are counted)
-
-
-def report_link(doc_id: str, page: int | None) -> str:
-    return f"?view=Report&doc={doc_id}&page={page or 1}"
 
 
 def _pct(part: int, whole: int) -> int:
@@ -164,19 +161,30 @@ def area_name(area: str) -> str:
     return name if kind == "region" else f"{name} (board)"
 
 
-def area_counts(cases: Sequence[Mapping[str, Any]], theme: str, area: str) -> dict[str, int]:
-    """Reviews in ``area`` (``region:<name>`` or ``board:<name>``) and nationally (all
-    reviews), and how many of each carry ``theme``."""
+def area_counts(cases: Sequence[Mapping[str, Any]], theme: str, area: str) -> dict[str, Any]:
+    """Reviews in ``area`` (``region:<name>`` or ``board:<name>``) and in its nation (the
+    nation of most of its reviews; all reviews when none is known), and how many of each
+    carry ``theme``."""
     kind, _, name = area.partition(":")
     local = [c for c in cases if kind in ("region", "board") and c.get(kind) == name]
+    nations = Counter(c.get("nation") for c in local if c.get("nation"))
+    nation = nations.most_common(1)[0][0] if nations else None
+    wider = [c for c in cases if c.get("nation") == nation] if nation else list(cases)
     return {"area": len(local), "area_with": sum(theme in c["themes"] for c in local),
-            "nation": len(cases), "nation_with": sum(theme in c["themes"] for c in cases)}
+            "nation_name": nation or "all reviews",
+            "nation": len(wider), "nation_with": sum(theme in c["themes"] for c in wider)}
 
 
-def area_sentence(counts: Mapping[str, int], area: str) -> str:
+def _nationally(counts: Mapping[str, Any]) -> str:
+    name = counts["nation_name"]
+    return "across all reviews" if name == "all reviews" else f"in {name} as a whole"
+
+
+def area_sentence(counts: Mapping[str, Any], area: str) -> str:
     return (f"{counts['area_with']} of {counts['area']} reviews in {area_name(area)} "
             f"({_pct(counts['area_with'], counts['area'])}%) against {counts['nation_with']} of "
-            f"{counts['nation']} nationally ({_pct(counts['nation_with'], counts['nation'])}%).")
+            f"{counts['nation']} {_nationally(counts)} "
+            f"({_pct(counts['nation_with'], counts['nation'])}%).")
 
 
 def area_section(cases: Sequence[Mapping[str, Any]], theme: str) -> None:
@@ -187,14 +195,14 @@ def area_section(cases: Sequence[Mapping[str, Any]], theme: str) -> None:
                       f"{a.partition(':')[0].title()}: {a.partition(':')[2]}")
     if not area:
         st.caption("Choose a region or a board to compare its share of reviews carrying the "
-                   "theme with the share nationally.")
+                   "theme with the share in its nation.")
         return
     counts = area_counts(cases, theme, area)
     st.markdown(md(area_sentence(counts, area)))
     st.dataframe([{"where": area_name(area), "reviews": counts["area"],
                    "with this theme": counts["area_with"],
                    "share": _pct(counts["area_with"], counts["area"])},
-                  {"where": "nationally (all reviews)", "reviews": counts["nation"],
+                  {"where": counts["nation_name"], "reviews": counts["nation"],
                    "with this theme": counts["nation_with"],
                    "share": _pct(counts["nation_with"], counts["nation"])}],
                  hide_index=True, width="stretch",

@@ -21,7 +21,7 @@ from typing import Any
 import streamlit as st
 
 from app import explorer_data as cached
-from app.explorer_widgets import md, theme_labels, url_select
+from app.explorer_widgets import md, report_link, theme_labels, url_select
 
 TABLE_TERMS = 6
 PASSAGE_CHARS = 300  # passages are stored cut to this length (analysis.topics)
@@ -120,7 +120,7 @@ def _passages(topic: dict[str, Any], reports: list[dict]) -> None:
         where = f"p. {page}" if page else "web page"
         who = (f"{md(r['board'])}, {md(r['child'] or 'case review')}, {r['year'] or 'n.d.'}"
                if r else f"document {md(p['doc'])}")
-        target = f"?view=Report&doc={p['doc']}&page={page or 1}"
+        target = report_link(p["doc"], page)
         cut = "\u2026" if len(p["text"]) >= PASSAGE_CHARS else ""
         lines.append(f"- \u201c{md(' '.join(p['text'].split()))}{cut}\u201d "
                      f"({who}, {where}) [open report]({target})")

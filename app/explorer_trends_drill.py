@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
 import streamlit as st
 
 from analysis.trends import theme_evidence
-from app.explorer_widgets import md
+from app.explorer_widgets import md, report_link
 
 DRILL_LIMIT = 50
 PASSAGES_PER_THEME = 3
-
-
-def report_link(doc_id: str, page: int | None = None) -> str:
-    """A link that opens a document in the Report view (at a page when given)."""
-    target = f"?view=Report&doc={quote(doc_id, safe='')}"
-    return target + (f"&page={page}" if page else "")
 
 
 def _tags_of(summary: Mapping[str, Any]) -> Any:

@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
@@ -106,6 +106,12 @@ def int_param(raw: str | None, default: int) -> int:
         return default
 
 
+
+
+def report_link(doc_id: str, page: int | None = None) -> str:
+    """A link that opens a document in the Report view (at a page when given)."""
+    target = f"?view=Report&doc={quote(str(doc_id), safe='')}"
+    return target + (f"&page={int(page)}" if page else "")
 
 
 def href(**params: str | None) -> str:

@@ -11,7 +11,9 @@ import pytest
 
 from analysis.queries import report_records
 from analysis.trends import age_band
+from app import pipeline
 from app.explorer_downloads import archived_copy, archived_name
+from app.explorer_search import AGE_BAND_NAMES
 from app.pipeline import blob_store, open_catalogue
 from tests.conftest import Build
 from tests.test_explorer import match_count, rerun, run_app, search, texts
@@ -53,21 +55,33 @@ def test_nation_filter_and_facet(data_env: Path, by_id: dict[str, dict]) -> None
     assert all(by_id[d]["nation"] == nations[0] for d in listed_ids(at))
 
 
-def test_withdrawn_only_and_an_empty_case_filter_say_no_match(data_env: Path,
-                                                              by_id: dict[str, dict]) -> None:
-    withdrawn = [r for r in by_id.values() if r["withdrawn"]]
+def test_withdrawn_only_and_exclude(full_build: Build, tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(full_build.data, data)
+    monkeypatch.setenv("SCR_DATA", str(data))
+    at = search("neglect")
+    everything, gone = match_count(at), listed_ids(at)[0]
+    with open_catalogue(data) as cat:
+        assert cat.mark_withdrawn(gone, "HTTP 404")
+    pipeline.index(data)
     at = search("neglect", withdrawn="only")
-    if not withdrawn:
-        assert any("withdrawn" in s and "No case-review documents match" in s
-                   for s in texts(at))
+    assert match_count(at) == 1 and listed_ids(at) == [gone]
+    at = search("neglect", withdrawn="exclude")
+    assert match_count(at) == everything - 1 and gone not in listed_ids(at)
+
+
+def test_a_case_filter_nothing_has_says_no_match(data_env: Path,
+                                                 by_id: dict[str, dict]) -> None:
     at = search("neglect", outcome="no such outcome")  # not an option: the filter is off
     assert at.selectbox(key="outcome").value == "(all)"
-    ages = {age_band(r["age_months"]) for r in by_id.values()
-            if r["outcome"] == "death"}
-    missing = next((b for b in ("16-17", "11-15", "5-10") if b not in ages), None)
-    if missing:  # no death in that band: the filters are kept and nothing matches
-        at = search("neglect", outcome="death", age=missing)
-        assert any("outcome or child's age" in s for s in texts(at))
+    have = {(r["outcome"], age_band(r["age_months"])) for r in by_id.values()}
+    outcomes = sorted({o for o, _ in have if o})
+    empty = next((o, b) for o in outcomes for b in AGE_BAND_NAMES if (o, b) not in have)
+    at = search("neglect", outcome=empty[0], age=empty[1])
+    assert at.selectbox(key="age").value == empty[1]
+    assert any("No case-review documents match" in s and "outcome or child's age" in s
+               for s in texts(at))
 
 
 def test_report_marks_the_query_and_lists_matching_pages(data_env: Path) -> None:

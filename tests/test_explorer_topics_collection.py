@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.queries import new_since, problem_records, report_records, topic_model
+from app.explorer_widgets import report_link
 from app.pipeline import open_catalogue
 from tests.conftest import Build
 from tests.test_explorer import rerun, run_app
@@ -83,7 +84,7 @@ def test_choosing_a_topic_shows_terms_passages_and_years(data_env: Path, stored:
     passages = next(m for m in markdown(at) if m.startswith("**Representative passages**"))
     by_id = {r["id"]: r for r in reports}
     for p in topic["passages"]:
-        assert f"(?view=Report&doc={p['doc']}&page={p['page'] or 1})" in passages
+        assert f"({report_link(p['doc'], p['page'])})" in passages
         assert by_id[p["doc"]]["board"].split()[0] in passages
     assert len(passages.splitlines()) == 1 + len(topic["passages"])
     # prevalence by year: documents whose dominant topic it is, from the stored weights
