@@ -128,3 +128,13 @@ def test_report_of_a_withdrawn_document(full_build: Build, tmp_path: Path,
         "the archived copy can be downloaded"
     assert any(c.value.startswith("Page 1 of") and doc["url"] in c.value.replace("\\", "")
                for c in at.caption), "the citation carries the URL"
+
+
+def test_the_cases_other_documents_open_in_the_report_view(data_env: Path,
+                                                            by_id: dict[str, dict]) -> None:
+    doc = next(r for r in by_id.values()
+               if r["case"] and sum(o["case"] == r["case"] for o in by_id.values()) > 1)
+    others = {o["id"] for o in by_id.values() if o["case"] == doc["case"] and o["id"] != doc["id"]}
+    at = run_app(view="Report", doc=doc["id"])
+    links = {m for s in texts(at) for m in re.findall(r"\]\(\?view=Report&doc=(\w+)\)", s)}
+    assert others <= links
