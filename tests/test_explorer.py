@@ -217,7 +217,7 @@ def test_report_view_shows_the_case_child_and_recommendations(data_env: Path,
     text = "\n".join(m.value for m in at.markdown)
     assert "**outcome**" in text and "**age**" in text
     sibling = next(o for o in reports if o["case"] == doc["case"] and o["id"] != doc["id"])
-    assert f"?doc={sibling['id']}" in text
+    assert f"?view=Report&doc={sibling['id']})" in text
     assert any(e.label == f"Recommendations ({len(recs)})" for e in at.expander)
     assert recs[0]["text"][:40] in text
 
