@@ -23,8 +23,9 @@ MIME = {"pdf": "application/pdf", "html": "text/html", "md": "text/markdown",
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "html": "HTML", "md": "Markdown"}
 
 
-def briefing_bytes(kind: str, subject: str, fmt: str) -> bytes:
-    """A thematic briefing (kind "theme") or a review's 7-minute briefing ("review")."""
+def briefing_bytes(kind: str, subject: str, fmt: str, region: str | None = None) -> bytes:
+    """A thematic briefing (kind "theme"; of one region's reviews when ``region`` is given) or
+    a review's 7-minute briefing ("review")."""
     from analysis.briefing import write_briefing
     from analysis.render import write
     from analysis.review_brief import compose_review_brief
@@ -32,25 +33,27 @@ def briefing_bytes(kind: str, subject: str, fmt: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp, open_catalogue(data_dir()) as cat:
         out = Path(tmp) / f"briefing.{fmt}"
         if kind == "theme":
-            write_briefing(cat, subject, fmt, out)
+            write_briefing(cat, subject, fmt, out, **({"region": region} if region else {}))
         else:
             write(compose_review_brief(cat, subject), fmt, out)
         return out.read_bytes()
 
 
-def download(kind: str, subject: str, label: str, key: str) -> None:
+def download(kind: str, subject: str, label: str, key: str, region: str | None = None) -> None:
     """Format choice, a button that prepares the file, and the download button."""
     fmt = st.selectbox("Format", list(MIME), key=f"{key}-format", format_func=FORMAT_NAMES.get)
+    wanted = (subject, fmt, region)
     if st.button(f"Prepare the {label}", key=f"{key}-make"):
         try:
             with st.spinner(f"Writing the {label}\u2026"):
-                st.session_state[key] = (subject, fmt, briefing_bytes(kind, subject, fmt))
+                st.session_state[key] = (*wanted, briefing_bytes(kind, subject, fmt, region))
         except AtlasError as exc:
             st.error(str(exc))
     made = st.session_state.get(key)
-    if made and made[:2] == (subject, fmt):
-        st.download_button(f"Download the {label} ({FORMAT_NAMES[fmt]})", data=made[2],
-                           file_name=f"{subject.replace('/', '-')}-briefing.{fmt}",
+    if made and made[:3] == wanted:
+        where = f"-{re.sub(r'[^a-z0-9]+', '-', region.lower()).strip('-')}" if region else ""
+        st.download_button(f"Download the {label} ({FORMAT_NAMES[fmt]})", data=made[3],
+                           file_name=f"{subject.replace('/', '-')}{where}-briefing.{fmt}",
                            mime=MIME[fmt], key=f"{key}-download")
 
 

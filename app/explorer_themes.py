@@ -52,7 +52,7 @@ def themes_view(data: Path, reports: list[dict]) -> None:
     area_section(cases, theme)
     passages_section(summary["tags"], reports, theme)
     recommendations_section(data, theme)
-    _briefing_download(theme, labels[theme])
+    _briefing_download(theme, labels[theme], st.query_params.get("area") or "")
     st.subheader("The documents")
     shown = f" (the first {THEME_LIST_LIMIT} are listed)" if len(with_theme) > THEME_LIST_LIMIT \
         else ""
@@ -122,9 +122,17 @@ def _theme_trends(data: Path, theme: str, labels: dict[str, str]) -> None:
                       for p in pairs[:10]], hide_index=True, width="stretch")
 
 
-def _briefing_download(theme: str, label: str) -> None:
+def _briefing_download(theme: str, label: str, area: str) -> None:
+    """The briefing, national or (when a region is being compared) of that region's reviews."""
     with st.expander(f"Briefing: Learning from case reviews: {label}"):
         st.caption("Who the reviews were about, how often the theme appears and with what, "
                    "short quotations with pages, the reviews' recommendations, the reviews "
                    "referenced.")
-        download("theme", theme, "briefing", "theme-brief")
+        kind, _, name = area.partition(":")
+        region = None
+        if kind == "region" and name:
+            scope = st.radio("Reviews", ["all", name], key="theme-brief-scope", horizontal=True,
+                             format_func=lambda s: "all reviews" if s == "all"
+                             else f"{s} only")
+            region = None if scope == "all" else scope
+        download("theme", theme, "briefing", "theme-brief", region)

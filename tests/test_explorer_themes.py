@@ -11,6 +11,7 @@ import pytest
 from analysis.briefing import shorten
 from analysis.queries import case_records, recommendation_records, report_records, theme_summary
 from analysis.taxonomy import load_taxonomy
+from app.explorer_downloads import briefing_bytes
 from app.explorer_themes_brief import area_counts, area_sentence, recurring, top_passages
 from app.pipeline import open_catalogue
 from tests.conftest import Build
@@ -163,3 +164,21 @@ def test_a_theme_with_no_reviews_does_not_raise(data_env: Path, records: dict) -
     assert counts == {"area": 0, "area_with": 0, "nation": 0, "nation_with": 0,
                       "nation_name": "all reviews"}
     assert area_sentence(counts, "region:Nowhere").startswith("0 of 0 reviews in Nowhere (0%)")
+
+
+def test_a_compared_region_gets_its_own_briefing(data_env: Path, records: dict) -> None:
+    cases = [c for c in records["cases"] if THEME in c["themes"] and c["region"]]
+    region = max({c["region"] for c in cases}, key=lambda r: sum(c["region"] == r
+                                                                for c in cases))
+    at = run_app(view="Themes", theme=THEME, area=f"region:{region}")
+    at.radio(key="theme-brief-scope").set_value(region)
+    at.selectbox(key="theme-brief-format").select("md")
+    at.button(key="theme-brief-make").click()
+    rerun(at)
+    assert at.get("download_button"), "the region's briefing is ready to download"
+    mine = at.session_state["theme-brief"]
+    assert mine[:3] == (THEME, "md", region)
+    national = briefing_bytes("theme", THEME, "md")
+    assert mine[3] != national and region in mine[3].decode()
+    at = run_app(view="Themes", theme=THEME)  # no area compared: no choice of scope
+    assert not [r for r in at.radio if r.key == "theme-brief-scope"]
