@@ -5,6 +5,8 @@ These run the rules alone (``model=None``); tests/test_theme_model.py covers the
 
 from __future__ import annotations
 
+import pytest
+
 from analysis.taxonomy import CORE_THEMES, load_taxonomy
 from analysis.themes import tag_pages
 
@@ -95,3 +97,16 @@ def test_theme_infos_agree_with_the_compiled_taxonomy() -> None:
     compiled = [(t.id, t.label, t.group, t.definition) for t in load_taxonomy()]
     assert [(t.id, t.label, t.group, t.definition) for t in theme_infos()] == compiled
     assert list(theme_labels().items()) == [(t[0], t[1]) for t in compiled]
+
+
+@pytest.mark.parametrize(("sentence", "theme"), [
+    ("The GP prescribed antibiotics and described the rash.", "sudi_unsafe_sleep"),
+    ("The school offered pastoral support after the move.", "culture_faith_language"),
+    ("There was a small bruise to the temple.", "culture_faith_language"),
+    ("Her teacher said she seemed tired.", "culture_faith_language"),
+])
+def test_a_pattern_inside_another_word_is_no_evidence(sentence: str, theme: str) -> None:
+    """"crib" in "prescribed", "pastor" in "pastoral", "temple" of the head, "eid" in words."""
+    from analysis.theme_rules import sentence_hits
+
+    assert theme not in sentence_hits(sentence, "", load_taxonomy())
