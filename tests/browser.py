@@ -174,12 +174,15 @@ def sidebar_view(page: Any, name: str, heading: str) -> None:
 
 
 def choose(page: Any, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label``."""
+    """Pick ``option`` in the selectbox labelled ``label``: type to filter the list, then click
+    the option. (Enter picks the highlighted option, and under load the list may not have
+    highlighted the match yet: the box then shows the typed text but keeps its value.)"""
     box = page.get_by_role("combobox", name=label).first
     box.click()
     box.press_sequentially(option)
-    page.get_by_role("option", name=option, exact=True).first.wait_for(timeout=STEP_TIMEOUT_MS)
-    box.press("Enter")
+    choice = page.get_by_role("option", name=option, exact=True).first
+    choice.wait_for(timeout=STEP_TIMEOUT_MS)
+    choice.click()
 
 
 def walk(page: Any, base: str, shots: Path, theme: str = "Domestic abuse",
