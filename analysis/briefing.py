@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,30 +102,36 @@ def learning_area(text: str) -> str:
     return next((name for name, rx in _AREAS if rx.search(text)), "Other learning")
 
 
-def _learning(cat: Catalogue, cases: Sequence[Mapping[str, Any]]) -> list[Any]:
-    """Recommendations of the reviews, near-duplicates merged, grouped by area of practice;
-    the recommendations made by most reviews first."""
+def merge_recommendations(items: Iterable[tuple[str, str, Any]]) -> list[dict[str, Any]]:
+    """(case id, text, source) in order -> the near-duplicate groups, in first-seen order: the
+    first wording (whitespace folded), the cases making it, and one source per case."""
     from rapidfuzz import fuzz
 
     merged: list[dict[str, Any]] = []
-    for case in cases:
-        for doc in case["documents"]:
-            for rec in cat.recommendations(doc["id"]):
-                text = " ".join(rec["text"].split())
-                same = next((m for m in merged if fuzz.token_set_ratio(m["text"], text)
-                             >= SAME_RECOMMENDATION), None)
-                where = _source(case, doc, rec.get("page"))
-                if same is None:
-                    merged.append({"text": text, "cases": {case["case"]}, "where": [where]})
-                elif case["case"] not in same["cases"]:
-                    same["cases"].add(case["case"])
-                    same["where"].append(where)
+    for case, raw, source in items:
+        text = " ".join(raw.split())
+        same = next((m for m in merged if fuzz.token_set_ratio(m["text"], text)
+                     >= SAME_RECOMMENDATION), None)
+        if same is None:
+            merged.append({"text": text, "cases": {case}, "sources": [source]})
+        elif case not in same["cases"]:
+            same["cases"].add(case)
+            same["sources"].append(source)
+    return merged
+
+
+def _learning(cat: Catalogue, cases: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Recommendations of the reviews, near-duplicates merged, grouped by area of practice;
+    the recommendations made by most reviews first."""
+    merged = merge_recommendations(
+        (case["case"], rec["text"], _source(case, doc, rec.get("page")))
+        for case in cases for doc in case["documents"] for rec in cat.recommendations(doc["id"]))
     merged.sort(key=lambda m: (-len(m["cases"]), len(m["text"])))
     groups: dict[str, list[str]] = {}
     for m in merged[:MAX_LEARNING]:
         more = f"; and {len(m['cases']) - 1} more reviews" if len(m["cases"]) > 1 else ""
         groups.setdefault(learning_area(m["text"]), []).append(
-            f"{shorten(m['text'], 400)} ({m['where'][0]}{more})")
+            f"{shorten(m['text'], 400)} ({m['sources'][0]}{more})")
     order = [name for name, _ in LEARNING_AREAS] + ["Other learning"]
     out: list[Any] = []
     for name in order:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from analysis.taxonomy import theme_infos
@@ -61,8 +62,13 @@ def _case_facts(rows: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[Any, 
 
 def new_since(cat: Catalogue, since: str, include_all: bool = False) -> list[dict[str, Any]]:
     """Documents first seen on or after ``since`` (an ISO date or time), newest first."""
-    records = [r for r in report_records(cat, include_all) if (r["first_seen"] or "") >= since]
-    return sorted(records, key=lambda r: r["first_seen"], reverse=True)
+    return first_seen_since(report_records(cat, include_all), since)
+
+
+def first_seen_since(records: Iterable[dict[str, Any]], since: str) -> list[dict[str, Any]]:
+    """The records first seen on or after ``since``, newest first."""
+    found = [r for r in records if (r["first_seen"] or "") >= since]
+    return sorted(found, key=lambda r: r["first_seen"], reverse=True)
 
 
 def theme_summary(cat: Catalogue) -> dict[str, Any]:

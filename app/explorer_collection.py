@@ -13,23 +13,18 @@ Tables are plain ``st.dataframe`` cells, never markdown; links to sources go thr
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from analysis.queries import first_seen_since
 from app import explorer_data as cached
-from app.explorer_widgets import report_link, to_url
+from app.explorer_widgets import report_link, safe_url, to_url
 
 NEW_SINCE_DAYS = 30
 EARLIEST = dt.date(1990, 1, 1)
-
-
-def safe_url(url: str | None) -> str | None:
-    """``url`` when it is http(s), else None (a link column then shows nothing)."""
-    return url if url and re.match(r"https?://", url) else None
 
 
 def case_key(r: dict[str, Any]) -> str:
@@ -68,12 +63,6 @@ def since_date(raw: str | None, default: dt.date) -> dt.date:
         return dt.date.fromisoformat(raw) if raw else default
     except ValueError:
         return default
-
-
-def new_since(reports: list[dict], since: str) -> list[dict]:
-    """Documents first seen on or after ``since``, newest first (as ``queries.new_since``)."""
-    found = [r for r in reports if (r["first_seen"] or "") >= since]
-    return sorted(found, key=lambda r: r["first_seen"], reverse=True)
 
 
 def _doc_rows(records: list[dict], *fields: str) -> list[dict[str, Any]]:
@@ -140,7 +129,7 @@ def _new_since(reports: list[dict]) -> None:
     if not isinstance(chosen, dt.date):  # a cleared input
         chosen = default
     to_url("since", None if chosen == default else chosen.isoformat())
-    found = new_since(reports, chosen.isoformat())
+    found = first_seen_since(reports, chosen.isoformat())
     if not found:
         st.info(f"No case-review document first seen on or after {chosen.isoformat()}.")
         return

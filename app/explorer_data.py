@@ -16,6 +16,7 @@ import streamlit as st
 from analysis.queries import (
     case_records,
     problem_records,
+    recommendation_records,
     report_records,
     theme_summary,
     topic_model,
@@ -46,6 +47,13 @@ def themes(data: str) -> dict[str, Any]:
 def cases(data: str) -> list[dict[str, Any]]:
     with open_catalogue(Path(data)) as cat:
         return case_records(cat)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def recommendations(data: str) -> list[dict[str, Any]]:
+    """Every listed report's numbered recommendations."""
+    with open_catalogue(Path(data)) as cat:
+        return recommendation_records(cat)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

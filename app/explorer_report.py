@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app import explorer_data as cached
 from app.explorer_downloads import archived_name, cached_archived_copy, download
 from app.explorer_widgets import (
     cite,
@@ -48,6 +49,7 @@ def _age(months: int | None) -> str:
     return f"{months // 12} years"
 
 
+@st.cache_data(ttl=cached.TTL, show_spinner=False)  # not again on every page turn
 def _similar(data: Path, doc_id: str, limit: int = 5) -> list[dict]:
     """Reports like ``doc_id`` (none when the index lacks it)."""
     try:
@@ -144,6 +146,7 @@ def report_view(data: Path, reports: list[dict]) -> None:
         _reader(data, r, texts, changed)
 
 
+@st.cache_data(ttl=cached.TTL, show_spinner=False)  # not again on every page turn
 def _matching_pages(data: Path, doc_id: str, query: str, exact: bool
                     ) -> tuple[list[int], int]:
     """The pages of this document that the search query matches (best first, as many as the

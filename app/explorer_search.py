@@ -9,14 +9,23 @@ index fields: they narrow the search to the documents of the cases that have the
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from analysis.trends import AGE_BANDS, UNKNOWN, age_band
-from app.explorer_widgets import cite, href, int_param, link, md, theme_labels, to_url, url_select
+from app.explorer_widgets import (
+    cite,
+    href,
+    int_param,
+    link,
+    md,
+    theme_labels,
+    to_url,
+    url_select,
+    year_range,
+)
 from app.pipeline import open_catalogue
 from index.search import SearchResult, find
 from ingest.errors import AtlasError
@@ -57,23 +66,6 @@ def _case_fact_ids(reports: list[dict], outcome: str | None, band: str | None
     return [r["id"] for r in reports
             if (outcome is None or r.get("outcome") == outcome)
             and (band is None or age_band(r.get("age_months")) == band)]
-
-
-def _year_range(years: list[int]) -> tuple[int, int] | None:
-    if len(years) < 2:
-        return None
-    full = (years[0], years[-1])
-    m = re.fullmatch(r"(\d{4})-(\d{4})", st.query_params.get("years") or "")
-    wanted = full
-    if m:
-        lo, hi = sorted((int(m[1]), int(m[2])))
-        wanted = (max(lo, full[0]), min(hi, full[1])) if lo <= full[1] and hi >= full[0] \
-            else full
-    chosen = st.slider("Publication year", full[0], full[1], wanted, key="years")
-    narrowed = tuple(chosen) != full
-    to_url("years", f"{chosen[0]}-{chosen[1]}" if narrowed else None)
-    # Only a narrowed range filters: documents with no known year stay in by default.
-    return tuple(chosen) if narrowed else None
 
 
 def _facets(result: SearchResult, labels: dict[str, str]) -> None:
@@ -158,7 +150,7 @@ def search_view(data: Path, reports: list[dict]) -> None:
     band = url_select(c8, "Child's age", [ALL, *AGE_BAND_NAMES], "age")
     withdrawn = url_select(c9, "Withdrawn", list(WITHDRAWN), "withdrawn",
                            format_func=WITHDRAWN.get)
-    year_range = _year_range(sorted({r["year"] for r in reports if r["year"]}))
+    years = year_range(st, sorted({r["year"] for r in reports if r["year"]}), "years")
     s1, s2 = st.columns([1, 3])
     sort = url_select(s1, "Sort by", list(SORTS), "sort", format_func=SORTS.get)
     exact = s2.checkbox("Exact words (no synonyms or acronyms)", key="exact",
@@ -175,7 +167,7 @@ def search_view(data: Path, reports: list[dict]) -> None:
         "nation": None if nation == ALL else nation,
         "review_type": None if rtype == ALL else rtype,
         "doc_type": None if dtype == ALL else dtype, "themes": None if theme == ALL else theme,
-        "year": year_range,
+        "year": years,
         "withdrawn": None if withdrawn == "include" else withdrawn == "only",
         # outcome and age band are facts of the case, not indexed: narrow to its documents
         "doc_id": _case_fact_ids(reports, None if outcome == ALL else outcome,

@@ -15,11 +15,10 @@ from typing import Any
 
 import streamlit as st
 
-from analysis.briefing import MAX_LEARNING, MAX_QUOTES, SAME_RECOMMENDATION, shorten
-from analysis.queries import DOC_ORDER, recommendation_records
+from analysis.briefing import MAX_LEARNING, MAX_QUOTES, merge_recommendations, shorten
+from analysis.queries import DOC_ORDER
 from app import explorer_data as cached
 from app.explorer_widgets import cite, md, report_link, url_select
-from app.pipeline import open_catalogue
 
 MAX_SOURCES = 5  # sources listed under one recommendation (the rest are counted)
 
@@ -90,32 +89,13 @@ def passages_section(tags: Mapping[str, list[dict]], reports: Sequence[Mapping[s
 
 # -- recurring recommendations ------------------------------------------------------------
 
-@st.cache_data(ttl=cached.TTL, show_spinner=False)
-def recommendations(data: str) -> list[dict[str, Any]]:
-    """Every listed report's numbered recommendations (analysis.queries), cached."""
-    with open_catalogue(Path(data)) as cat:
-        return recommendation_records(cat)
-
-
 def recurring(records: Sequence[Mapping[str, Any]], case_ids: set[str],
               limit: int = MAX_LEARNING) -> list[dict[str, Any]]:
     """Recommendations of the reviews in ``case_ids``, near-duplicates merged (as in the
     briefing), made by most reviews first: text, reviews (case ids) and sources."""
-    from rapidfuzz import fuzz
-
-    merged: list[dict[str, Any]] = []
-    for rec in records:
-        case = rec["case"] or rec["id"]
-        if case not in case_ids:
-            continue
-        text = " ".join(rec["text"].split())
-        same = next((m for m in merged if fuzz.token_set_ratio(m["text"], text)
-                     >= SAME_RECOMMENDATION), None)
-        if same is None:
-            merged.append({"text": text, "cases": {case}, "sources": [rec]})
-        elif case not in same["cases"]:
-            same["cases"].add(case)
-            same["sources"].append(rec)
+    merged = merge_recommendations((rec["case"] or rec["id"], rec["text"], rec)
+                                   for rec in records
+                                   if (rec["case"] or rec["id"]) in case_ids)
     merged.sort(key=lambda m: (-len(m["cases"]), len(m["text"]), m["text"]))
     return merged[:limit]
 
@@ -123,7 +103,7 @@ def recurring(records: Sequence[Mapping[str, Any]], case_ids: set[str],
 @st.cache_data(ttl=cached.TTL, show_spinner=False)
 def recurring_for(data: str, theme: str) -> list[dict[str, Any]]:
     case_ids = {c["case"] for c in cached.cases(data) if theme in c["themes"]}
-    return recurring(recommendations(data), case_ids)
+    return recurring(cached.recommendations(data), case_ids)
 
 
 def recommendations_section(data: Path, theme: str) -> None:

@@ -11,7 +11,6 @@ toutcome, tage, tby, tshow, ttheme, tval, tpair), so a figure can be shared.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from analysis.trends import AGE_BANDS, DIMENSIONS, UNKNOWN, prevalence, select
 from app import explorer_data as cached
 from app.explorer_trends_drill import show_cases
 from app.explorer_trends_pairs import pairs_section
-from app.explorer_widgets import md, theme_labels, to_url, url_select
+from app.explorer_widgets import md, theme_labels, to_url, url_select, year_range
 
 log = logging.getLogger(__name__)
 
@@ -67,30 +66,12 @@ def _narrow(cases: list[dict[str, Any]]) -> list[Mapping[str, Any]]:
     narrowed = any(k in st.query_params for k in ("tyears", "toutcome", "tage"))
     with st.expander("Narrow the cases (years, outcome, age band)", expanded=narrowed):
         c1, c2, c3 = st.columns(3)
-        span = _years(c1, sorted({c["year"] for c in cases if c["year"]}))
+        span = year_range(c1, sorted({c["year"] for c in cases if c["year"]}), "tyears")
         outcome = url_select(c2, "Outcome", [ALL, *OUTCOMES], "toutcome",
                              format_func=lambda o: o.replace("_", " "))
         band = url_select(c3, "Child's age band", [ALL, *BANDS], "tage")
     return select(cases, years=span, outcome=None if outcome == ALL else outcome,
                   age_band=None if band == ALL else band)
-
-
-def _years(where: Any, years: list[int]) -> tuple[int, int] | None:
-    """A publication-year range (URL ``tyears=FROM-TO``); None when it is the full range."""
-    if len(years) < 2:
-        return None
-    full = (years[0], years[-1])
-    wanted = full
-    m = re.fullmatch(r"(\d{4})-(\d{4})", st.query_params.get("tyears") or "")
-    if m:
-        lo, hi = sorted((int(m[1]), int(m[2])))
-        if lo <= full[1] and hi >= full[0]:
-            wanted = (max(lo, full[0]), min(hi, full[1]))
-    chosen = where.slider("Publication year", full[0], full[1], wanted, key="tyears")
-    narrowed = tuple(chosen) != full
-    to_url("tyears", f"{chosen[0]}-{chosen[1]}" if narrowed else None)
-    # Only a narrowed range filters: cases with no known year stay in by default.
-    return (chosen[0], chosen[1]) if narrowed else None
 
 
 def heatmap_rows(table: Mapping[str, Any], labels: Mapping[str, str]) -> list[dict[str, Any]]:

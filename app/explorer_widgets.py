@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
-from analysis.taxonomy import theme_labels as taxonomy_labels
+from analysis.taxonomy import theme_labels  # noqa: F401  (the views' labels)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
 _LIST_LINE = re.compile(r"\n(?=\s*(?:[-\u2022*\u25cf]|\d+(?:\.\d+)*[.)]?\s))")
@@ -26,18 +26,19 @@ CSS = """<style>
 </style>"""
 
 
-def theme_labels() -> dict[str, str]:
-    return taxonomy_labels()
-
-
 def md(text: object) -> str:
     """Text from a report, safe in (non-HTML) markdown: escaped HTML and markdown syntax."""
     return html.escape(_MD_SPECIAL.sub(r"\\\1", str(text)))
 
 
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is http(s), else None (a link column then shows nothing)."""
+    return url if url and re.match(r"https?://", url) else None
+
+
 def link(label: str, url: str | None) -> str:
     """A markdown link to an http(s) URL (anything else is shown as escaped text)."""
-    if not url or not re.match(r"https?://", url):
+    if not safe_url(url):
         return md(url or "")
     href = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
     return f"[{label}]({href})"
@@ -97,6 +98,24 @@ def url_select(where: Any, label: str, options: list[str], key: str,
                              key=key, **kwargs)
     to_url(key, None if chosen == options[0] else chosen)
     return chosen
+
+
+def year_range(where: Any, years: list[int], key: str) -> tuple[int, int] | None:
+    """A publication-year slider mirrored in the URL parameter ``key`` (``FROM-TO``); None
+    when it spans every year, so that documents or cases with no known year stay in."""
+    if len(years) < 2:
+        return None
+    full = (years[0], years[-1])
+    wanted = full
+    m = re.fullmatch(r"(\d{4})-(\d{4})", st.query_params.get(key) or "")
+    if m:
+        lo, hi = sorted((int(m[1]), int(m[2])))
+        if lo <= full[1] and hi >= full[0]:
+            wanted = (max(lo, full[0]), min(hi, full[1]))
+    chosen = where.slider("Publication year", full[0], full[1], wanted, key=key)
+    narrowed = tuple(chosen) != full
+    to_url(key, f"{chosen[0]}-{chosen[1]}" if narrowed else None)
+    return (chosen[0], chosen[1]) if narrowed else None
 
 
 def int_param(raw: str | None, default: int) -> int:
