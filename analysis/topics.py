@@ -16,7 +16,7 @@ Units are paragraphs (blank-line separated; short ones merged with the next unti
 at units // 8) NMF is fitted once (deterministic ``nndsvda`` initialisation) and scored by the
 mean NPMI of its topics' top-10 terms over the units. Candidates are then taken in decreasing
 NPMI order and their stability measured (:data:`STABILITY_RUNS` runs, each on a seeded 90%
-subsample of the units (at most 1,500) with a seeded ``nndsvdar`` initialisation; mean matched
+subsample of the units (at most 6,000) with a seeded ``nndsvdar`` initialisation; mean matched
 top-10 Jaccard over all pairs of runs); the first with stability >= :data:`MIN_STABILITY` is
 chosen, i.e. the best-NPMI candidate among the stable ones, measuring stability only as far as
 needed. When no candidate is stable the most stable one is chosen and a warning logged.
@@ -73,7 +73,8 @@ BOILERPLATE_DOC_SHARE = 0.10
 BOILERPLATE_MIN_DOCS = 5
 NAME_CAPITAL_SHARE = 0.9
 DEFAULT_KS = (10, 15, 20)
-STABILITY_MAX_UNITS = 1500
+STABILITY_MAX_UNITS = 6000  # 1,500 measured the subsample's noise, not the model's:
+# on the synthetic 2,000-report corpus k=18 scored 0.785 at 1,500, 0.867 at 3,000, 0.912 at 6,000
 STABILITY_RUNS = 5
 MIN_STABILITY = 0.8
 SUBSAMPLE = 0.9

@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from analysis.queries import report_records
 from analysis.taxonomy import CORE_THEMES
+from analysis.topic_quality import theme_alignment
 from app import eval_facts
 from app.pipeline import open_catalogue
 from ingest.errors import AtlasError
@@ -171,7 +174,8 @@ def evaluate(data: Path, manifest_dir: Path | None = None) -> dict[str, Any]:
         held = [(t, r) for t, r in scored if t.get("held_out")]
         if held:  # documents composed only of passages the tagger never trained on
             scores["themes_held_out"] = theme_scores(held)
-        scores["topics"] = _topic_figures(cat.get_json("topics") or {})
+        planted = {found[k]["id"]: truth[k].get("themes", []) for k in originals}
+        scores["topics"] = _topic_figures(cat.get_json("topics") or {}, planted)
         first = right_page = asked = 0
         for k in sorted(true_pos):
             item = truth[k].get("known_item")
@@ -214,13 +218,27 @@ def theme_scores(pairs: list[tuple[dict, dict]]) -> dict[str, Any]:
     }
 
 
-def _topic_figures(model: dict[str, Any]) -> dict[str, Any]:
-    """What the stored topic model says of itself: k, coherence, stability, theme alignment."""
+def _topic_figures(model: dict[str, Any],
+                   planted: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """What the stored topic model says of itself (k, coherence, stability, alignment with the
+    tagged themes) and, given ``planted`` (doc id -> the generator's themes), how its document
+    weights line up with the themes the generator planted."""
     alignment = model.get("alignment") or {}
     core = alignment.get("core_themes") or {}
-    return {"k": model.get("k"), "npmi": model.get("npmi"), "stability": model.get("stability"),
-            "nmi": alignment.get("nmi"), "core_matched": alignment.get("matched"),
-            "core_themes": len(core), "fit_seconds": model.get("fit_seconds")}
+    out = {"k": model.get("k"), "npmi": model.get("npmi"), "stability": model.get("stability"),
+           "nmi": alignment.get("nmi"), "core_matched": alignment.get("matched"),
+           "core_themes": len(core), "fit_seconds": model.get("fit_seconds")}
+    documents = {d: w for d, w in (model.get("documents") or {}).items() if d in (planted or {})}
+    if documents and model.get("k"):
+        doc_ids = sorted(documents)
+        weights = np.array([[documents[d].get(str(t), 0.0) for t in range(model["k"])]
+                            for d in doc_ids])
+        got = theme_alignment(doc_ids, weights, planted or {}, list(CORE_THEMES))
+        min_r = alignment.get("min_r", 0.3)
+        out["planted"] = {"nmi": got["nmi"], "themes": len(got["themes"]),
+                          "matched": sum(1 for a in got["themes"].values() if a["r"] >= min_r),
+                          "r": {t: a["r"] for t, a in got["themes"].items()}}
+    return out
 
 
 def gate_figures(scores: dict[str, Any]) -> dict[str, float]:
@@ -339,8 +357,12 @@ def format_table(scores: dict[str, Any]) -> str:
     if tp.get("k"):
         rows += [("topics: k / mean NPMI / 5-run stability",
                   f"{tp['k']} / {tp['npmi'] or 0:.3f} / {tp['stability'] or 0:.3f}"),
-                 (f"topics: core themes matched (of {tp['core_themes']}) / NMI",
+                 (f"topics: tagged core themes matched (of {tp['core_themes']}) / NMI",
                   f"{tp['core_matched']} / {tp['nmi'] or 0:.3f}")]
+        if tp.get("planted"):
+            pl = tp["planted"]
+            rows += [(f"topics: planted core themes matched (of {pl['themes']}) / NMI",
+                      f"{pl['matched']} / {pl['nmi']:.3f}")]
     ki = scores["known_item"]
     rows += [(f"known-item search top-1 ({ki['queries']} queries)", f"{ki['top1']:.3f}"),
              ("known-item search right page", f"{ki['right_page']:.3f}")]

@@ -178,7 +178,7 @@ def _reader(data: Path, r: dict, texts: list[str], changed: bool) -> None:
     query = (st.query_params.get("q") or "").strip()
     exact = st.query_params.get("exact") == "1"
     marks: list[tuple[int, int]] = []
-    if query and r["pages"]:
+    if query and r["pages"]:  # a web page is one unpaged text: no list of pages
         pages, total = _matching_pages(data, r["id"], query, exact)
         if pages:
             shown = ", ".join(f"[{p}]({href(page=str(p))})" if p != page else f"**{p}**"
@@ -187,6 +187,7 @@ def _reader(data: Path, r: dict, texts: list[str], changed: bool) -> None:
             st.markdown(f"Pages matching {md(query)}: {shown}{more}")
         else:
             st.caption(f"No page of this document matches {md(query)}.")
+    if query:  # marked on web pages too
         marks = page_marks(data, query, texts[page - 1], synonyms=not exact)
     st.caption(f"Page {page} of {n} · Cite: {md(cite(r, page if r['pages'] else None, True))}")
     if texts[page - 1].strip():

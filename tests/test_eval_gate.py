@@ -60,3 +60,20 @@ def test_gate_fails_when_a_figure_drops(full_build: Build, lowered: str) -> None
     else:
         scores["robots_violations"] = 1
     assert gate_failures(scores, floors)
+
+
+def test_topic_alignment_with_planted_themes() -> None:
+    from app.evaluate import _topic_figures
+
+    # topic 0 carries the documents the generator planted neglect in, topic 1 the others
+    docs = {f"d{i}": ({"0": 0.9, "1": 0.1} if i % 2 else {"0": 0.1, "1": 0.9}) for i in range(8)}
+    planted = {f"d{i}": (["neglect"] if i % 2 else ["domestic_abuse"]) for i in range(8)}
+    model = {"k": 2, "npmi": 0.5, "stability": 0.9, "documents": docs,
+             "alignment": {"nmi": 0.0, "matched": 0, "core_themes": {}, "min_r": 0.3}}
+    got = _topic_figures(model, planted)["planted"]
+    assert got == {"nmi": 1.0, "themes": 2, "matched": 2,
+                   "r": {"neglect": 1.0, "domestic_abuse": 1.0}}
+    # topics that ignore the planted themes match none of them
+    model["documents"] = {d: {"0": 0.5 + 0.01 * (i % 3), "1": 0.5 - 0.01 * (i % 3)}
+                          for i, d in enumerate(docs)}
+    assert _topic_figures(model, planted)["planted"]["matched"] == 0

@@ -99,6 +99,17 @@ def test_report_marks_the_query_and_lists_matching_pages(data_env: Path) -> None
         assert f"page={number}" in target and "view=Report" in target
 
 
+def test_report_marks_the_query_on_a_web_page(data_env: Path, by_id: dict[str, dict]) -> None:
+    web = next(r for r in by_id.values() if r["status"] == "ok" and not r["pages"])
+    with open_catalogue(data_env) as cat:
+        text = cat.page_texts(web["id"])[0]
+    word = max(re.findall(r"[a-z]{9,}", text), key=len)  # a long word of its own text
+    at = run_app(view="Report", doc=web["id"], q=word)
+    page = next(m.value for m in at.markdown if "scr-page" in m.value)
+    assert re.search(rf"<mark>{word}</mark>", page, re.I)
+    assert not any(m.value.startswith("Pages matching") for m in at.markdown)
+
+
 def test_archived_copy_is_served_from_the_store_only(full_build: Build,
                                                     by_id: dict[str, dict]) -> None:
     doc = next(r for r in by_id.values() if r["status"] == "ok" and r["pages"])
