@@ -28,8 +28,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageFilter
 
 from ingest.textclean import one_line
 
@@ -87,8 +89,24 @@ def _has_image(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4))
 
 
+def flatten_background(image: Image.Image) -> Image.Image:
+    """A grey page with its background evened out to white: each pixel divided by the local
+    paper tone (the lightest nearby pixels, estimated at an eighth of the resolution).
+
+    Tesseract binarises a page with one global threshold, which blacks out text printed on a
+    tinted band (a cover's title on grey) together with the band; after flattening, the band
+    is paper and its text stays dark.
+    """
+    small = image.reduce(8) if min(image.size) >= 80 else image
+    paper = (small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(2))
+             .resize(image.size, Image.Resampling.BILINEAR))
+    pixels = np.asarray(image, dtype=np.float32)
+    tone = np.maximum(np.asarray(paper, dtype=np.float32), 1.0)
+    return Image.fromarray(np.clip(pixels * 255.0 / tone, 0, 255).astype(np.uint8))
+
+
 def _image(page: pdfium.PdfPage, dpi: int) -> bytes:
-    """The page rendered grey, as a PGM file."""
+    """The page rendered grey with its background flattened, as a PGM file."""
     width, height = page.get_size()
     scale = dpi / 72
     if width * height * scale * scale > MAX_PIXELS:
@@ -96,7 +114,7 @@ def _image(page: pdfium.PdfPage, dpi: int) -> bytes:
     bitmap = page.render(scale=scale, grayscale=True)
     try:
         buffer = io.BytesIO()
-        bitmap.to_pil().convert("L").save(buffer, format="PPM")
+        flatten_background(bitmap.to_pil().convert("L")).save(buffer, format="PPM")
         return buffer.getvalue()
     finally:
         bitmap.close()

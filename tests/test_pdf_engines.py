@@ -405,3 +405,48 @@ def test_ocr_in_a_worker_stops_before_the_time_limit(tmp_path: Path) -> None:
     result: Extraction = results["scan"]
     assert result.status in ("ok", "needs_ocr"), result.reason  # not "timeout after 6 s"
     assert "time limit" in result.reason
+
+
+def banded_cover_pdf() -> bytes:
+    """A scanned cover: the title in mid-grey on a light grey band, as many reports have."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1240, 1754), 246)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 180, 1240, 520], fill=200)
+    draw.text((90, 360), "Serious Case Review: Child Q", fill=60,
+              font=ImageFont.load_default(size=44), anchor="ls")
+    for i, line in enumerate(["Author: Jane Roe", "Commissioned by the Harrowmere Safeguarding",
+                              "Children Partnership after the child was harmed."]):
+        draw.text((90, 760 + 50 * i), line, fill=25, font=ImageFont.load_default(size=26),
+                  anchor="ls")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.image(buffer, x=0, y=0, w=210, h=297)
+    return bytes(pdf.output())
+
+
+@needs_tesseract
+def test_ocr_reads_a_title_on_a_grey_band() -> None:
+    # one global threshold would black out the band and its title with it
+    result = extract_bytes(banded_cover_pdf(), options=PdfOptions(ocr="auto"))
+    assert result.status == "ok"
+    text = flat(result.pages[0])
+    assert "Serious Case Review: Child Q" in text and "Author: Jane Roe" in text
+
+
+def test_flatten_background_whitens_a_band_and_keeps_text_dark() -> None:
+    from PIL import Image, ImageDraw
+
+    from ingest.ocr import flatten_background
+
+    image = Image.new("L", (800, 400), 246)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 100, 800, 300], fill=190)
+    draw.rectangle([380, 190, 420, 200], fill=60)  # a stroke of text on the band
+    flat_image = flatten_background(image)
+    assert flat_image.getpixel((100, 150)) >= 240, "the band becomes paper"
+    assert flat_image.getpixel((100, 50)) >= 240, "the paper stays paper"
+    assert flat_image.getpixel((400, 195)) <= 100, "the text stays dark"
