@@ -333,9 +333,20 @@ def test_engine_is_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 SCANNED = ["Serious Case Review", "Child M lived with", "her mother and", "grandmother."]
 
 
+def image_pdf(images: list) -> bytes:
+    """A PDF of whole-page pictures (PIL images), one a page: no text layer."""
+    pdf = FPDF(format="A4")
+    for image in images:
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        pdf.add_page()
+        pdf.image(buffer, x=0, y=0, w=210, h=297)
+    return bytes(pdf.output())
+
+
 def scanned_pdf(pages: int = 1) -> bytes:
     """An image-only PDF: text pages rendered with PDFium, placed as pictures."""
-    pdf = FPDF(format="A4")
+    images = []
     for number in range(1, pages + 1):
         text = FPDF(format="A4")
         text.add_page()
@@ -343,13 +354,9 @@ def scanned_pdf(pages: int = 1) -> bytes:
         text.set_xy(20, 30)
         middle = [f"Chapter {number} of {pages}: visits", f"made by agency number {number}"]
         text.multi_cell(170, 16, "\n".join([*SCANNED[:2], *middle, *SCANNED[2:]]))
-        image = pypdfium2.PdfDocument(bytes(text.output()))[0].render(
-            scale=150 / 72, grayscale=True).to_pil()
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        pdf.add_page()
-        pdf.image(buffer, x=0, y=0, w=210, h=297)
-    return bytes(pdf.output())
+        images.append(pypdfium2.PdfDocument(bytes(text.output()))[0].render(
+            scale=150 / 72, grayscale=True).to_pil())
+    return image_pdf(images)
 
 
 @needs_tesseract
@@ -420,12 +427,7 @@ def banded_cover_pdf() -> bytes:
                               "Children Partnership after the child was harmed."]):
         draw.text((90, 760 + 50 * i), line, fill=25, font=ImageFont.load_default(size=26),
                   anchor="ls")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    pdf = FPDF(format="A4")
-    pdf.add_page()
-    pdf.image(buffer, x=0, y=0, w=210, h=297)
-    return bytes(pdf.output())
+    return image_pdf([image])
 
 
 @needs_tesseract
