@@ -3,7 +3,7 @@
 Theme tables (with ``present``/``negated``/``confusers`` lists) become :class:`ThemePassages`;
 a theme may be spread over several files (its lists are joined in file-name order). Top-level
 lists are structure parts (``findings``, ``glossary`` ...) or distractor parts
-(``annual_report``, ``minutes`` ...).
+(``annual_report``, ``minutes`` ...), also joined across files in file-name order.
 
 The passages of ``held_out*.toml`` are held out: the generator uses them only in the documents
 of held-out cases (:func:`held_out_case`), the theme tagger's classifier never trains on them,
@@ -96,7 +96,7 @@ def load_passages(directory: Path | None = None) -> PassageBank:
                     joined[kind] += _strings(value.get(kind))
             elif isinstance(value, list):
                 target = bank.distractors if key in DISTRACTOR_KINDS else bank.structure
-                target[key] = _strings(value)
+                target[key] = target.get(key, ()) + _strings(value)  # joined across files
             else:
                 logger.debug("ignoring %s in %s", key, path.name)
     empty = {kind: () for kind in KINDS}

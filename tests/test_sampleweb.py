@@ -520,3 +520,12 @@ def test_polite_crawl_finds_exactly_the_discoverable_documents(small_web, tmp_pa
             assert (d["host"], d["path"]) not in requested
     assert any(p == manifest["special"]["fail_once"][0]["path"] for _, p in requested)
     assert json.loads((root / "manifest.json").read_text()) == manifest
+
+
+def test_structure_lists_join_across_files(tmp_path: Path) -> None:
+    (tmp_path / "structure.toml").write_text('findings = ["A first finding."]\n'
+                                             'minutes = ["Item one."]\n')
+    (tmp_path / "structure_more_1.toml").write_text('findings = ["A second finding."]\n')
+    bank = load_passages(tmp_path)
+    assert bank.structure["findings"] == ("A first finding.", "A second finding.")
+    assert bank.distractors["minutes"] == ("Item one.",)
