@@ -130,6 +130,9 @@ class WhooshBackend:
             q = parser.parse(query)
         except Exception as exc:  # whoosh raises many types for odd syntax
             raise QueryError(f"could not parse query {query!r}: {exc}") from exc
+        for leaf in q.leaves():
+            if isinstance(leaf, wq.FuzzyTerm):  # whoosh indexes past a prefix longer than
+                leaf.prefixlength = min(leaf.prefixlength, len(leaf.text))  # the term ("0~/2")
         clauses = []
         for key, value in filters.items():
             if key == "year" and isinstance(value, tuple):

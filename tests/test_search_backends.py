@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from index.backend import backend_name, index_dir, state_key
@@ -173,6 +173,8 @@ def test_repairs_and_errors(built: tuple, backend: str) -> None:
 
 
 @given(st.text(alphabet='ab "()*?~:^[]{}.-\\/AND OR NOT year:2015..x', max_size=30))
+@example("0~/2")  # a fuzzy prefix longer than its term
+@example("ab~/9 OR b~")
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @pytest.mark.parametrize("backend", BACKENDS)
