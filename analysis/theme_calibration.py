@@ -4,10 +4,10 @@ A review holds hundreds of sentence windows, so the threshold that suits one pas
 much in a whole document. The threshold is therefore chosen by cross-validation on
 pseudo-documents: the tuning passages are split into :data:`FOLDS` folds (by their place in
 each list); for each fold a model is fitted on the other folds, and :data:`PSEUDO_DOCS`
-short reviews are composed from the fold's own passages only: headed sections of report
-structure (terms of reference and methodology, which the tagger skips as boilerplate;
-background, findings, good practice), two to four themes with one to three passages each,
-and a denied and a confuser passage of other themes. Every pseudo-document is tagged as a real
+reviews are composed from the fold's own passages only, laid out as overview reports are
+(:func:`pseudo_documents`: report structure in headed sections, a chronology table, numbered
+recommendations and a glossary), with two to four themes of one to three passages each, and
+a denied and a confuser passage of other themes. Every pseudo-document is tagged as a real
 one is, and the threshold on a theme's best window with the best micro-F1 over all folds'
 pseudo-documents is chosen. One threshold for all themes: per-theme thresholds, chosen the same
 way on some folds and scored on the others, generalised worse (micro-F1 0.77 against 0.81).
@@ -37,9 +37,14 @@ logger = logging.getLogger(__name__)
 FOLDS = 5
 PSEUDO_DOCS = 60  # per fold
 GRID = np.round(np.arange(0.1, 0.96, 0.025), 3)
-_SECTIONS = (("Terms of reference", "terms_of_reference", 2), ("Methodology", "methodology", 2),
-             ("Background", "background", 2), ("Analysis and findings", "findings", 3),
-             ("Good practice", "good_practice", 1))
+_MONTHS = ("January", "March", "April", "June", "August", "October", "November")
+# chronology rows as a review's table reads once extracted: date, agency, contact
+_AGENCIES = ("Midwifery", "Health visiting", "GP practice", "Children's social care", "Police",
+             "School", "Early help", "Emergency department")
+_CONTACTS = ("Routine contact; no concerns noted.", "Home visit completed.",
+             "Appointment not attended; letter sent to the family.",
+             "Case discussed at team meeting.", "Telephone contact with the family.",
+             "Review meeting held and plan updated.", "Case closed following review.")
 
 
 def _pick(items: list[str], k: int, fold: int, rng: random.Random) -> list[str]:
@@ -49,30 +54,52 @@ def _pick(items: list[str], k: int, fold: int, rng: random.Random) -> list[str]:
 
 def pseudo_documents(bank: object, fold: int, n: int = PSEUDO_DOCS,
                      ) -> list[tuple[list[str], set[str]]]:
-    """``n`` (pages, themes present) of short reviews composed from one fold's passages."""
+    """``n`` (pages, themes present) of reviews composed from one fold's passages, laid out
+    as overview reports are: an introduction with what happened, terms of reference,
+    methodology, the agencies, the child and family (background and half the theme passages),
+    a chronology table with the other half and a denied passage, three to five findings (one
+    with a confuser), good practice, numbered recommendations and a glossary."""
     from sampleweb.wording import fill
 
     rng = random.Random(f"calibration-{fold}")
     themes = sorted(t for t in bank.themes if t in CORE_THEMES)
     docs = []
+
+    def part(name: str, k: int) -> list[str]:
+        return _pick(list(bank.structure.get(name, ())), k, fold, rng)
+
     for _ in range(n):
         present = rng.sample(themes, rng.randint(2, 4))
         others = [t for t in themes if t not in present]
         content = [p for t in present
                    for p in _pick(list(bank.themes[t].present), rng.randint(1, 3), fold, rng)]
-        content += _pick(list(bank.themes[rng.choice(others)].negated), 1, fold, rng)
-        content += _pick(list(bank.themes[rng.choice(others)].confusers), 1, fold, rng)
-        sections = []
-        for heading, part, k in _SECTIONS:
-            body = _pick(list(bank.structure.get(part, ())), k, fold, rng)
-            if part in ("background", "findings"):
-                share = content[: len(content) // 2] if part == "background" else \
-                    content[len(content) // 2:]
-                body = body + share
-                rng.shuffle(body)
-            sections.append(heading + "\n\n" + "\n\n".join(body))
-        text = fill("\n\n".join(sections), PLACEHOLDER_VALUES)
-        docs.append(([text], set(present)))
+        rng.shuffle(content)
+        half = len(content) // 2
+        denied = _pick(list(bank.themes[rng.choice(others)].negated), 1, fold, rng)
+        confuser = _pick(list(bank.themes[rng.choice(others)].confusers), 1, fold, rng)
+        harm = rng.choice(("incident_death", "incident_harm"))
+        rows = [f"{rng.choice(_MONTHS)} {2018 + i // 3} {rng.choice(_AGENCIES)} "
+                f"{rng.choice(_CONTACTS)}" for i in range(6)]
+        findings = [[f] for f in part("findings", rng.randint(3, 5))] or [[]]
+        findings[rng.randrange(len(findings))] += confuser
+        family = part("background", 2) + content[:half]
+        rng.shuffle(family)
+        sections = [
+            ("Introduction", ["This report sets out the findings of the review commissioned "
+                              "by the partnership."] + part(harm, 1)),
+            ("Terms of reference", part("terms_of_reference", 2)),
+            ("Methodology", part("methodology", 2)),
+            ("Agencies involved", part("agencies", 1)),
+            ("The child and family", family),
+            ("Summary of agency involvement", ["\n".join(rows)] + content[half:] + denied),
+            *((f"Finding {i + 1}", body) for i, body in enumerate(findings)),
+            ("Good practice", part("good_practice", 1)),
+            ("Recommendations", ["\n".join(f"{i + 1}. {r}" for i, r in
+                                            enumerate(part("recommendations", 4)))]),
+            ("Glossary", ["\n".join(part("glossary", 6))]),
+        ]
+        text = "\n\n".join(heading + "\n\n" + "\n\n".join(body) for heading, body in sections)
+        docs.append(([fill(text, PLACEHOLDER_VALUES)], set(present)))
     return docs
 
 
