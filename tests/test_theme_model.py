@@ -85,3 +85,24 @@ def test_the_model_is_cached_by_its_inputs(tmp_path, monkeypatch) -> None:
     theme_model.load_model.cache_clear()
     assert theme_model.load_model() == StubModel() and trained == [1]  # read, not trained
     theme_model.load_model.cache_clear()
+
+
+def test_calibration_documents_are_laid_out_as_reports_from_one_fold() -> None:
+    from analysis.theme_calibration import FOLDS, pseudo_documents
+    from analysis.theme_model import PLACEHOLDER_VALUES
+
+    bank = load_passages()
+    fold = 2
+    docs = pseudo_documents(bank, fold, n=12)
+    assert len(docs) == 12
+    for pages, present in docs:
+        text = pages[0]
+        assert 2 <= len(present) <= 4 and present <= set(CORE_THEMES)
+        for heading in ("Introduction", "Terms of reference", "Summary of agency involvement",
+                        "Finding 1", "Recommendations", "Glossary"):
+            assert f"\n{heading}\n" in f"\n{text}", heading
+        assert "\n1. " in text and "\n4. " in text, "numbered recommendations"
+        for theme in present:  # each present theme by at least one passage of this fold only
+            passages = bank.themes[theme].present
+            used = [i for i, p in enumerate(passages) if fill(p, PLACEHOLDER_VALUES) in text]
+            assert used and all(i % FOLDS == fold for i in used), theme
