@@ -1,6 +1,6 @@
 """A learned classifier for the core themes: TF-IDF n-grams and one logistic regression a theme.
 
-Trained at first use (about 160 s on 2 cores, then cached) on the tuning part of the labelled
+Trained at first use (about 3 minutes on 2 cores, then cached) on the tuning part of the labelled
 passage bank (data/sample/passages, the same ORIGINAL fictional passages the sample web is composed
 from; held-out passages are never seen, see :mod:`sampleweb.passages`):
 
