@@ -38,15 +38,6 @@ FOLDS = 5
 PSEUDO_DOCS = 60  # per fold
 GRID = np.round(np.arange(0.1, 0.96, 0.025), 3)
 _MONTHS = ("January", "March", "April", "June", "August", "October", "November")
-# chronology rows as a review's table reads once extracted: date, agency, contact
-_AGENCIES = ("Midwifery", "Health visiting", "GP practice", "Children's social care", "Police",
-             "School", "Early help", "Emergency department")
-_CONTACTS = ("Routine contact; no concerns noted.", "Home visit completed.",
-             "Appointment not attended; letter sent to the family.",
-             "Case discussed at team meeting.", "Telephone contact with the family.",
-             "Review meeting held and plan updated.", "Case closed following review.")
-
-
 def _pick(items: list[str], k: int, fold: int, rng: random.Random) -> list[str]:
     pool = [p for i, p in enumerate(items) if i % FOLDS == fold]
     return rng.sample(pool, min(k, len(pool)))
@@ -59,6 +50,7 @@ def pseudo_documents(bank: object, fold: int, n: int = PSEUDO_DOCS,
     methodology, the agencies, the child and family (background and half the theme passages),
     a chronology table with the other half and a denied passage, three to five findings (one
     with a confuser), good practice, numbered recommendations and a glossary."""
+    from sampleweb.compose import CHRONO_AGENCIES, CHRONO_EVENTS
     from sampleweb.wording import fill
 
     rng = random.Random(f"calibration-{fold}")
@@ -78,8 +70,8 @@ def pseudo_documents(bank: object, fold: int, n: int = PSEUDO_DOCS,
         denied = _pick(list(bank.themes[rng.choice(others)].negated), 1, fold, rng)
         confuser = _pick(list(bank.themes[rng.choice(others)].confusers), 1, fold, rng)
         harm = rng.choice(("incident_death", "incident_harm"))
-        rows = [f"{rng.choice(_MONTHS)} {2018 + i // 3} {rng.choice(_AGENCIES)} "
-                f"{rng.choice(_CONTACTS)}" for i in range(6)]
+        rows = [f"{rng.choice(_MONTHS)} {2018 + i // 3} {rng.choice(CHRONO_AGENCIES)} "
+                f"{rng.choice(CHRONO_EVENTS)}" for i in range(6)]  # a chronology table's rows
         findings = [[f] for f in part("findings", rng.randint(3, 5))] or [[]]
         findings[rng.randrange(len(findings))] += confuser
         family = part("background", 2) + content[:half]

@@ -39,7 +39,7 @@ import pickle
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -134,7 +134,7 @@ class ThemeModel:
     threshold: float = 0.5  # on a document's best window (see analysis.theme_calibration)
     assertion_vectorizer: object = None
     assertion: object = None  # P(a passage asserts what it is about, for this case)
-    present_models: list | None = None  # P(present), one a theme, over the same features
+    present_models: list = field(default_factory=list)  # P(present), one a theme
 
     def features(self, texts: Sequence[str], rules: np.ndarray) -> object:
         from scipy import sparse
@@ -143,22 +143,20 @@ class ThemeModel:
         return sparse.hstack([words, sparse.csr_matrix(rules)]).tocsr()
 
     def predict(self, texts: Sequence[str], rules: np.ndarray) -> np.ndarray:
-        """An array (len(texts), len(themes)) of probabilities; ``rules``: rule_features rows.
-        The mean of P(about) x P(asserted) and P(present) where the model has present models."""
+        """An array (len(texts), len(themes)) of probabilities, the mean of
+        P(about) x P(asserted) and P(present); ``rules``: rule_features rows."""
         about, asserted, present = self.predict_parts(texts, rules)
-        combined = about * asserted[:, None]
-        return combined if present is None else (combined + present) / 2
+        return (about * asserted[:, None] + present) / 2
 
     def predict_parts(self, texts: Sequence[str], rules: np.ndarray,
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """(P(about each theme), P(asserted), P(present each theme) or None) of each text."""
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(P(about each theme), P(asserted), P(present each theme)) of each text."""
         if not texts:
             empty = np.zeros((0, len(self.themes)))
-            return empty, np.zeros(0), (None if self.present_models is None else empty)
+            return empty, np.zeros(0), empty
         x = self.features(texts, rules)
         about = np.column_stack([m.predict_proba(x)[:, 1] for m in self.models])
-        present = (None if self.present_models is None else
-                   np.column_stack([m.predict_proba(x)[:, 1] for m in self.present_models]))
+        present = np.column_stack([m.predict_proba(x)[:, 1] for m in self.present_models])
         if self.assertion is None:
             return about, np.ones(len(texts)), present
         vectors = self.assertion_vectorizer.transform(texts)
@@ -281,7 +279,6 @@ def fit(texts: Sequence[str], labels: np.ndarray, kinds: np.ndarray, rules: np.n
     targets = labels.copy()
     if not topical:
         targets[kinds == 0] = 0
-    model.present_models = []
     for j in range(targets.shape[1]):
         model.models.append(
             LogisticRegression(C=c, class_weight="balanced", solver="liblinear")

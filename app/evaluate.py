@@ -228,12 +228,13 @@ def _topic_figures(model: dict[str, Any],
     out = {"k": model.get("k"), "npmi": model.get("npmi"), "stability": model.get("stability"),
            "nmi": alignment.get("nmi"), "core_matched": alignment.get("matched"),
            "core_themes": len(core), "fit_seconds": model.get("fit_seconds")}
-    documents = {d: w for d, w in (model.get("documents") or {}).items() if d in (planted or {})}
+    planted = planted or {}
+    documents = {d: w for d, w in (model.get("documents") or {}).items() if d in planted}
     if documents and model.get("k"):
         doc_ids = sorted(documents)
         weights = np.array([[documents[d].get(str(t), 0.0) for t in range(model["k"])]
                             for d in doc_ids])
-        got = theme_alignment(doc_ids, weights, planted or {}, list(CORE_THEMES))
+        got = theme_alignment(doc_ids, weights, planted, list(CORE_THEMES))
         min_r = alignment.get("min_r", 0.3)
         out["planted"] = {"nmi": got["nmi"], "themes": len(got["themes"]),
                           "matched": sum(1 for a in got["themes"].values() if a["r"] >= min_r),

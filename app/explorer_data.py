@@ -8,8 +8,9 @@ expire after a minute, so a build running beside the explorer shows up without a
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -24,6 +25,7 @@ from analysis.queries import (
 from app.pipeline import open_catalogue
 
 TTL = 60
+T = TypeVar("T")
 
 
 def data_dir() -> Path:
@@ -31,46 +33,45 @@ def data_dir() -> Path:
     return Path(os.environ.get("SCR_DATA", "scr-data"))
 
 
+def _read(data: str, reader: Callable[[Any], T]) -> T:
+    """``reader(catalogue)`` on the catalogue of ``data``, opened for this read only."""
+    with open_catalogue(Path(data)) as cat:
+        return reader(cat)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def reports(data: str) -> list[dict[str, Any]]:
-    with open_catalogue(Path(data)) as cat:
-        return report_records(cat)
+    return _read(data, report_records)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def themes(data: str) -> dict[str, Any]:
-    with open_catalogue(Path(data)) as cat:
-        return theme_summary(cat)
+    return _read(data, theme_summary)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def cases(data: str) -> list[dict[str, Any]]:
-    with open_catalogue(Path(data)) as cat:
-        return case_records(cat)
+    return _read(data, case_records)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def recommendations(data: str) -> list[dict[str, Any]]:
     """Every listed report's numbered recommendations."""
-    with open_catalogue(Path(data)) as cat:
-        return recommendation_records(cat)
+    return _read(data, recommendation_records)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def topics(data: str) -> dict[str, Any]:
-    with open_catalogue(Path(data)) as cat:
-        return topic_model(cat)
+    return _read(data, topic_model)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def sources(data: str) -> list[dict[str, Any]]:
     """The sources crawled, with their last crawl time."""
-    with open_catalogue(Path(data)) as cat:
-        return cat.sources()
+    return _read(data, lambda cat: cat.sources())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def problems(data: str) -> list[dict[str, Any]]:
     """Failed fetches and documents not extracted, each with its reason."""
-    with open_catalogue(Path(data)) as cat:
-        return problem_records(cat)
+    return _read(data, problem_records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,6 +51,13 @@ def build_sample(tmp: Path, small: bool) -> Build:
 def full_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The whole sample web, crawled and built twice (about half a minute)."""
     return build_sample(tmp_path_factory.mktemp("full"), small=False)
+
+
+def copy_build(build: Build, where: Path) -> Path:
+    """A writable copy of a build's data directory, as ``where/data``."""
+    data = where / "data"
+    shutil.copytree(build.data, data)
+    return data
 
 
 @pytest.fixture()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -34,7 +33,7 @@ from tests.browser import (
     wait_idle,
     walk,
 )
-from tests.conftest import Build
+from tests.conftest import Build, copy_build
 
 SCRIPT = "<script>window.__xss=1;alert(1)</script>"
 IMG = '<img src=x onerror="window.__xss=2;alert(2)">'
@@ -61,8 +60,7 @@ def playwright() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def probe_data(full_build: Build, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A copy of the sample build whose one page and one title carry script payloads."""
-    data = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(full_build.data, data)
+    data = copy_build(full_build, tmp_path_factory.mktemp("browser"))
     with open_catalogue(data) as cat:
         doc = next(r for r in report_records(cat) if r["status"] == "ok" and r["pages"])
         cat.db.execute("UPDATE pages SET text = ? WHERE doc_id = ? AND page = 1",

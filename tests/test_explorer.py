@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.queries import report_records
 from app import pipeline
 from app.pipeline import open_catalogue
-from tests.conftest import Build
+from tests.conftest import Build, copy_build
 
 EXPLORER = Path(__file__).resolve().parents[1] / "app" / "explorer.py"
 PAYLOAD = "<script>alert(1)</script>"
@@ -264,8 +263,7 @@ def test_missing_catalogue_is_a_clear_error(tmp_path: Path,
 
 def test_report_text_is_always_escaped(full_build: Build, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(full_build.data, data)
+    data = copy_build(full_build, tmp_path)
     with open_catalogue(data) as cat:
         doc = next(r for r in report_records(cat) if r["status"] == "ok" and r["themes"]
                    and r["pages"])

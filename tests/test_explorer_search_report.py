@@ -4,7 +4,6 @@ query marks, matching pages, archived copy and withdrawn notice (AppTest over th
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from app import pipeline
 from app.explorer_downloads import archived_copy, archived_name
 from app.explorer_search import AGE_BAND_NAMES
 from app.pipeline import blob_store, open_catalogue
-from tests.conftest import Build
+from tests.conftest import Build, copy_build
 from tests.test_explorer import match_count, rerun, run_app, search, texts
 
 
@@ -57,8 +56,7 @@ def test_nation_filter_and_facet(data_env: Path, by_id: dict[str, dict]) -> None
 
 def test_withdrawn_only_and_exclude(full_build: Build, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(full_build.data, data)
+    data = copy_build(full_build, tmp_path)
     monkeypatch.setenv("SCR_DATA", str(data))
     at = search("neglect")
     everything, gone = match_count(at), listed_ids(at)[0]
@@ -126,8 +124,7 @@ def test_archived_copy_is_served_from_the_store_only(full_build: Build,
 
 def test_report_of_a_withdrawn_document(full_build: Build, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(full_build.data, data)
+    data = copy_build(full_build, tmp_path)
     with open_catalogue(data) as cat:
         doc = next(r for r in report_records(cat) if r["status"] == "ok" and r["pages"])
         assert cat.mark_withdrawn(doc["id"], "HTTP 404")

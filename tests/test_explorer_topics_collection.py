@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.queries import new_since, problem_records, report_records, topic_model
 from app.explorer_widgets import report_link
 from app.pipeline import open_catalogue
-from tests.conftest import Build
+from tests.conftest import Build, copy_build
 from tests.test_explorer import rerun, run_app
 
 PAYLOAD = "<script>alert(1)</script>"
@@ -42,8 +41,7 @@ def stored(full_build: Build) -> dict:
 @pytest.fixture(scope="module")
 def altered(full_build: Build, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """A copy of the build with one document withdrawn and no topic model."""
-    data = tmp_path_factory.mktemp("altered") / "data"
-    shutil.copytree(full_build.data, data)
+    data = copy_build(full_build, tmp_path_factory.mktemp("altered"))
     with open_catalogue(data) as cat:
         doc = next(r for r in report_records(cat) if r["status"] == "ok" and r["title"])
         assert cat.mark_withdrawn(doc["id"], f"removed from the website {PAYLOAD}")
