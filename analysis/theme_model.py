@@ -12,7 +12,8 @@ from; held-out passages are never seen, see :mod:`sampleweb.passages`):
 - the assertion model (one for all themes) learns whether a passage asserts what it is about
   for this case: present passages against negated and confuser ones;
 - the present models (one a theme) learn the whole question at once: a theme's present
-  passages against everything else, its own denied and confuser passages included. A window's
+  passages (and the passages of other themes that show it too, ``extra_themes.toml``) against
+  everything else, its own denied and confuser passages included. A window's
   probability is the mean of the two views, P(about) x P(asserted) and P(present): on
   pseudo-documents the mean scored micro-F1 0.785 against 0.762 for the first view and 0.771 for
   the second (the same pseudo-documents, :mod:`analysis.theme_calibration`);
@@ -201,9 +202,10 @@ _RULE_CACHE: dict[str, np.ndarray] = {}
 def labelled_examples(bank: object, fold: tuple[int, int] | None = None, keep: bool = False,
                       ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(texts, theme labels, kinds) of a loaded passage bank: a theme's present, denied and
-    confuser passages are labelled with the theme (kinds 1, 0, 0), structure with none (kind
-    -1). With ``fold`` (k, folds) and ``keep`` False all but fold k, with ``keep`` True fold k
-    alone."""
+    confuser passages are labelled 1 for the theme (kinds 1, 0, 0), and 2 for each other theme
+    the passage shows (:meth:`sampleweb.passages.PassageBank.extra_themes`); structure carries
+    no label (kind -1). With ``fold`` (k, folds) and ``keep`` False all but fold k, with
+    ``keep`` True fold k alone."""
     from sampleweb.wording import fill
 
     def chosen(items: Sequence[str]) -> list[str]:
@@ -218,12 +220,13 @@ def labelled_examples(bank: object, fold: tuple[int, int] | None = None, keep: b
     for theme_id, passages in sorted(bank.themes.items()):
         if theme_id not in CORE_THEMES:
             continue
-        one_hot = [int(t == theme_id) for t in CORE_THEMES]
         for kind, items in ((1, chosen(passages.present)),
                             (0, chosen(passages.negated) + chosen(passages.confusers))):
             for passage in items:
+                extra = set(bank.extra_themes(passage))
                 texts.append(fill(passage, PLACEHOLDER_VALUES))
-                rows.append(one_hot)
+                rows.append([1 if t == theme_id else 2 if t in extra else 0
+                             for t in CORE_THEMES])
                 kinds.append(kind)
     structure: list[str] = []
     for parts in (bank.structure, bank.distractors):
@@ -261,7 +264,8 @@ def fit(texts: Sequence[str], labels: np.ndarray, kinds: np.ndarray, rules: np.n
         c: float = C, threshold: float = 0.5, topical: bool = TOPICAL) -> ThemeModel:
     """Fit the theme models (one balanced logistic regression a theme over word n-grams and
     rule counts), the assertion model (present against denied or beside the point) and the
-    present models (a theme's present passages against everything else).
+    present models (a theme's present passages, and every passage showing the theme besides
+    its own, against everything else).
 
     ``topical``: whether a theme's denied and confuser passages count as positives of the
     theme model (which then learns what a passage is about, leaving denial to the assertion
@@ -276,16 +280,19 @@ def fit(texts: Sequence[str], labels: np.ndarray, kinds: np.ndarray, rules: np.n
     digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:12]
     model = ThemeModel(CORE_THEMES, vectorizer, [], digest, threshold)
     x = model.features(texts, rules)
-    targets = labels.copy()
+    # 1: the theme a passage was written for; 2: another theme it shows (present whatever
+    # the passage's kind)
+    targets = (labels > 0).astype(int)
     if not topical:
-        targets[kinds == 0] = 0
+        targets[(kinds == 0)[:, None] & (labels == 1)] = 0
+    present = (((labels == 1) & (kinds == 1)[:, None]) | (labels == 2)).astype(int)
     for j in range(targets.shape[1]):
         model.models.append(
             LogisticRegression(C=c, class_weight="balanced", solver="liblinear")
             .fit(x, targets[:, j]))
         model.present_models.append(
             LogisticRegression(C=c, class_weight="balanced", solver="liblinear")
-            .fit(x, labels[:, j] * (kinds == 1)))
+            .fit(x, present[:, j]))
     about = kinds >= 0
     model.assertion_vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
                                                  min_df=2)

@@ -46,6 +46,14 @@ def _emit(obj: Any) -> None:
     sys.stdout.write("\n")
 
 
+def _show(args: argparse.Namespace, obj: Any, table: Any) -> None:
+    """JSON with --json, else the plain table ``table(obj)``."""
+    if args.json:
+        _emit(obj)
+    else:
+        print(table(obj))
+
+
 def _summary(counts: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to do"
 
@@ -202,11 +210,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         baseline = write_baseline(args.data, args.write_baseline, manifest_dir=args.sample)
         print(f"wrote {len(baseline['floors'])} floors to {args.write_baseline}")
         return 0
-    scores = evaluate(args.data, manifest_dir=args.sample)
-    if args.json:
-        _emit(scores)
-    else:
-        print(format_table(scores))
+    _show(args, evaluate(args.data, manifest_dir=args.sample), format_table)
+    return 0
+
+
+def cmd_eval_themes(args: argparse.Namespace) -> int:
+    from app.eval_held_out import evaluate_held_out, format_held_out
+    from ingest.errors import AtlasError
+
+    if args.cases < 1:
+        raise AtlasError("--cases must be at least 1")
+    _show(args, evaluate_held_out(args.cases, seed=args.seed), format_held_out)
     return 0
 
 
@@ -271,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "in DATA by `scr demo`)")
     p.add_argument("--write-baseline", type=Path, metavar="FILE",
                    help="record this build's figures as the quality gate's floors")
+    p = add("eval-themes", cmd_eval_themes, "score the theme tagger on many held-out reviews "
+            "composed by the sample generator, with intervals", json_flag=True)
+    p.add_argument("--cases", type=int, default=150, help="cases to compose (default: 150)")
+    p.add_argument("--seed", type=int, default=0, help="which cases (default: 0)")
     add_facts_parsers(add)
     add_trends_parser(add)
     add_sources_parser(sub)

@@ -55,7 +55,8 @@ class Picker:
         filled = sentence_case(fill(raw, self.values))
         return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), filled)
 
-    def _draw(self, key: str, pool: tuple[str, ...], n: int) -> list[str]:
+    def _take(self, key: str, pool: tuple[str, ...], n: int) -> list[str]:
+        """``n`` raw passages of a pool, without repeats until the pool is used up."""
         if not pool:
             return []
         left = self._left.setdefault(key, [])
@@ -64,22 +65,28 @@ class Picker:
             if not left:
                 left.extend(pool)
                 self.rng.shuffle(left)
-            out.append(self.text(left.pop()))
+            out.append(left.pop())
         return out
 
     def part(self, name: str, n: int = 1) -> list[str]:
-        return self._draw(name, self.bank.part(name), n)
+        return [self.text(raw) for raw in self._take(name, self.bank.part(name), n)]
 
     def theme(self, theme: str, kind: str, n: int = 1) -> list[str]:
+        """Passages of one theme and kind; the document then shows the theme (present), denies
+        it or names it beside the point, and shows every other theme its passages show."""
         passages = self.bank.themes.get(theme)
         if passages is None:
             logger.warning("no passages for theme %s", theme)
             return []
-        got = self._draw(f"{theme}:{kind}", passages.pool(kind, self.held_out), n)
-        if got:
+        raws = self._take(f"{theme}:{kind}", passages.pool(kind, self.held_out), n)
+        if raws:
             {"present": self.content.themes, "negated": self.content.negated,
              "confusers": self.content.confusers}[kind].add(theme)
-        return got
+            if kind == "present":
+                self.content.planted.add(theme)
+        for raw in raws:
+            self.content.themes.update(self.bank.extra_themes(raw))
+        return [self.text(raw) for raw in raws]
 
 
 def paras(texts: list[str]) -> list[Block]:

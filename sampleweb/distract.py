@@ -48,6 +48,7 @@ def compose_distractor(doc: Doc, board: Board, bank: PassageBank, rng: random.Ra
             f"Issue date: {doc.day:02d}/{doc.month:02d}/{doc.year}"))]
     # distractors never count as showing a theme, whatever their passages say
     p.content.themes.clear()
+    p.content.planted.clear()
     p.content.stated.clear()  # nor as stating a child's age, sex or outcome
     return p.content
 

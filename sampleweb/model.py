@@ -56,7 +56,8 @@ class Content:
 
     sections: list[Section] = field(default_factory=list)
     cover_lines: list[str] = field(default_factory=list)  # extra lines for the cover page
-    themes: set[str] = field(default_factory=set)
+    themes: set[str] = field(default_factory=set)  # every theme the text shows
+    planted: set[str] = field(default_factory=set)  # the themes its present passages are for
     negated: set[str] = field(default_factory=set)
     confusers: set[str] = field(default_factory=set)
     known_phrase: str | None = None

@@ -9,10 +9,17 @@ The passages of ``held_out*.toml`` are held out: the generator uses them only in
 of held-out cases (:func:`held_out_case`), the theme tagger's classifier never trains on them,
 and the tagger's rules were written without reading them, so the tagger's figures on held-out
 documents measure text it was not tuned on.
+
+A passage is written for one theme, but many also show others (a substance-misuse passage in
+which the father's explanation "was accepted without further question" shows professional
+curiosity too). ``extra_themes*.toml`` holds those other themes, keyed by :func:`passage_id`
+(an annotator's judgement; see data/sample/PASSAGES.md): the generator counts them among a
+document's themes and the classifier learns them as present.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import tomllib
 import zlib
@@ -22,6 +29,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 HELD_OUT_FILES = "held_out*.toml"
+EXTRA_TABLE = "extra_themes"
 DISTRACTOR_KINDS = ("annual_report", "minutes", "leaflet", "newsletter", "training_flyer")
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "data" / "sample" / "passages"
 
@@ -49,6 +57,11 @@ class ThemePassages:
         return self.held_out if kind == "present" else getattr(self, f"held_out_{kind}")
 
 
+def passage_id(text: str) -> str:
+    """A passage's stable id: the first 12 hex digits of the sha1 of its (unfilled) text."""
+    return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:12]
+
+
 def held_out_case(key: str) -> bool:
     """Whether a sample case is held out (a stable third of cases, by a hash of its key)."""
     return zlib.crc32(key.encode("utf-8")) % 3 == 1
@@ -61,6 +74,11 @@ class PassageBank:
     themes: dict[str, ThemePassages] = field(default_factory=dict)
     structure: dict[str, tuple[str, ...]] = field(default_factory=dict)
     distractors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # passage id -> themes
+
+    def extra_themes(self, text: str) -> tuple[str, ...]:
+        """The themes a passage shows besides the one it was written for."""
+        return self.extra.get(passage_id(text), ()) if self.extra else ()
 
     def part(self, name: str) -> tuple[str, ...]:
         """A structure or distractor list; a missing one yields a harmless placeholder."""
@@ -90,7 +108,9 @@ def load_passages(directory: Path | None = None) -> PassageBank:
             data = tomllib.load(handle)
         held_out = path.match(HELD_OUT_FILES)
         for key, value in data.items():
-            if isinstance(value, dict) and any(kind in value for kind in KINDS):
+            if key == EXTRA_TABLE and isinstance(value, dict):
+                bank.extra.update({k: _strings(v) for k, v in value.items()})
+            elif isinstance(value, dict) and any(kind in value for kind in KINDS):
                 joined = lists.setdefault((key, held_out), {kind: () for kind in KINDS})
                 for kind in KINDS:
                     joined[kind] += _strings(value.get(kind))

@@ -77,3 +77,16 @@ def test_topic_alignment_with_planted_themes() -> None:
     model["documents"] = {d: {"0": 0.5 + 0.01 * (i % 3), "1": 0.5 - 0.01 * (i % 3)}
                           for i, d in enumerate(docs)}
     assert _topic_figures(model, planted)["planted"]["matched"] == 0
+
+
+def test_theme_scores_against_every_shown_or_only_the_written_for_themes() -> None:
+    from app.evaluate import theme_scores
+
+    truth = {"themes": ["unseen_men", "professional_curiosity"], "planted_themes": ["unseen_men"],
+             "negated_themes": ["professional_curiosity"]}
+    found = {"themes": ["unseen_men", "professional_curiosity"]}
+    shown = theme_scores([(truth, found)])
+    assert (shown["precision"], shown["recall"]) == (1.0, 1.0)
+    assert shown["negated"] == 0  # shown by another passage: not a denied theme
+    planted = theme_scores([(truth, found)], "planted_themes")
+    assert (planted["precision"], planted["recall"]) == (0.5, 1.0)

@@ -529,3 +529,47 @@ def test_structure_lists_join_across_files(tmp_path: Path) -> None:
     bank = load_passages(tmp_path)
     assert bank.structure["findings"] == ("A first finding.", "A second finding.")
     assert bank.distractors["minutes"] == ("Item one.",)
+
+
+def test_a_passage_counts_every_theme_it_shows(tmp_path: Path) -> None:
+    import random
+
+    from analysis.theme_model import labelled_examples
+    from sampleweb.compose import Picker
+    from sampleweb.passages import passage_id
+
+    shows_two = "Mr K's first name was all anyone wrote down, and nobody asked who he was."
+    (tmp_path / "themes.toml").write_text(
+        f'[unseen_men]\npresent = ["{shows_two}", "A man was living there unknown."]\n'
+        'negated = ["No other adult lived in the home."]\nconfusers = []\n')
+    (tmp_path / "extra_themes.toml").write_text(
+        f'[extra_themes]\n"{passage_id(shows_two)}" = ["professional_curiosity"]\n')
+    bank = load_passages(tmp_path)
+    assert bank.extra_themes(shows_two) == ("professional_curiosity",)
+    assert bank.extra_themes("A man was living there unknown.") == ()
+    picker = Picker(bank, {}, random.Random(1))
+    picker.theme("unseen_men", "present", 2)  # both passages, one of them showing two themes
+    assert picker.content.themes == {"unseen_men", "professional_curiosity"}
+    assert picker.content.planted == {"unseen_men"}
+    # the classifier learns the other theme as present (label 2), the written-for one as 1
+    texts, labels, kinds = labelled_examples(bank)
+    from analysis.taxonomy import CORE_THEMES
+
+    row = labels[[i for i, t in enumerate(texts) if t.startswith("Mr K's")][0]]
+    assert row[CORE_THEMES.index("unseen_men")] == 1
+    assert row[CORE_THEMES.index("professional_curiosity")] == 2
+    assert sum(row) == 3
+
+
+def test_every_extra_theme_names_a_passage_of_the_bank_and_a_core_theme() -> None:
+    from analysis.taxonomy import CORE_THEMES
+    from sampleweb.passages import KINDS, passage_id
+
+    bank = load_passages()
+    ids = {passage_id(p): theme for theme, passages in bank.themes.items()
+           for kind in KINDS for held in (False, True) for p in passages.pool(kind, held)}
+    assert len(bank.extra) >= 300
+    stale = sorted(set(bank.extra) - set(ids))
+    assert not stale, f"re-annotate edited passages: {stale[:5]}"
+    for pid, themes in bank.extra.items():
+        assert themes and set(themes) <= set(CORE_THEMES) and ids[pid] not in themes, pid

@@ -1,0 +1,177 @@
+"""The theme tagger on many held-out reviews, with confidence intervals (`scr eval-themes`).
+
+The sample web's held-out part is small: about 40 documents from about 15 cases, so its theme
+figures move by several points from one generated sample to the next, and a theme's F1 can rest
+on two documents of one case. This composes many more held-out reviews with the sample
+generator itself (the boards' cases, document types and layouts of
+:func:`sampleweb.compose.compose_review`, every case drawing only held-out passages), skips
+rendering and crawling, tags each document's text as the pipeline does
+(:func:`analysis.themes.tag_pages`) and reports micro precision, recall and F1 and each core
+theme's F1 with 95% bootstrap intervals. Cases, not documents, are resampled: a case's documents
+share its passages.
+
+The truth is every theme a document's passages show (``Content.themes``: the themes the
+present passages were written for and the other themes the annotators found in any of its
+theme passages); the figures against the written-for themes alone are reported beside.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from analysis.taxonomy import CORE_THEMES
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CASES = 150
+BOOTSTRAP_ROUNDS = 1000
+
+
+@dataclass
+class HeldOutDoc:
+    case: str
+    doc_type: str
+    pages: list[str]
+    themes: set[str]  # every core theme its passages show
+    planted: set[str]  # the core themes its present passages were written for
+    denied: set[str]  # core themes it mentions only to deny
+
+
+def _text(content: object) -> str:
+    """A composed document's text as extraction gives it: headings and paragraphs apart."""
+    parts = list(content.cover_lines)
+    for section in content.sections:
+        parts.append(section.heading)
+        for block in section.blocks:
+            parts += [block.text] if block.text else []
+            parts += block.items
+            parts += [" ".join(row) for row in block.rows]
+    return "\n\n".join(p for p in parts if p)
+
+
+def held_out_documents(n_cases: int = DEFAULT_CASES, seed: int = 0) -> list[HeldOutDoc]:
+    """The review documents of ``n_cases`` cases planned as the sample web plans them, each
+    composed from held-out passages only."""
+    from sampleweb.boards import select_boards
+    from sampleweb.cases import plan_cases
+    from sampleweb.compose import compose_review
+    from sampleweb.docplan import plan_case_docs
+    from sampleweb.passages import load_passages
+
+    bank = load_passages()
+    core = set(CORE_THEMES)
+    docs: list[HeldOutDoc] = []
+    cases = 0
+    round_ = 0
+    while cases < n_cases:
+        for board in select_boards(small=False):
+            rng = random.Random(f"held-out-eval-{seed}-{round_}-{board.key}")
+            for case in plan_cases(board, rng, small=False):
+                if cases >= n_cases:
+                    break
+                case.held_out = True
+                cases += 1
+                for doc in plan_case_docs(board, case, rng):
+                    content = compose_review(doc, board, bank, random.Random(
+                        f"held-out-eval-{seed}-{round_}-{doc.id}"), None)
+                    shown = content.themes & core
+                    docs.append(HeldOutDoc(f"{round_}-{case.key}", doc.doc_type,
+                                           [_text(content)], shown, content.planted & core,
+                                           (content.negated & core) - shown))
+        round_ += 1
+    return docs
+
+
+def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    """F1, NaN where there is nothing to score (no positive, nothing tagged)."""
+    return np.divide(2 * tp, 2 * tp + fp + fn, out=np.full(np.shape(tp), np.nan),
+                     where=(2 * tp + fp + fn) > 0)
+
+
+def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str = "themes",
+          rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> dict:
+    """Micro P/R/F1 and per-theme F1 (each with a 95% interval over resampled cases), and the
+    share of denied themes tagged; ``truth``: "themes" or "planted"."""
+    cases = sorted({d.case for d in docs})
+    index = {c: i for i, c in enumerate(cases)}
+    counts = np.zeros((len(cases), len(CORE_THEMES), 3))  # tp, fp, fn per case and theme
+    denied = denied_tagged = 0
+    for doc, pred in zip(docs, predicted, strict=True):
+        gold = getattr(doc, truth)
+        for j, theme in enumerate(CORE_THEMES):
+            counts[index[doc.case], j] += (theme in gold and theme in pred,
+                                           theme in pred and theme not in gold,
+                                           theme in gold and theme not in pred)
+        denied += len(doc.denied)
+        denied_tagged += len(doc.denied & pred)
+    rng = np.random.default_rng(seed)
+    samples = rng.integers(0, len(cases), size=(rounds, len(cases)))
+    boot = counts[samples].sum(axis=1)  # rounds x themes x 3
+    total, boot_total = counts.sum(axis=0), boot.sum(axis=1)  # micro: summed over themes
+
+    def interval(values: np.ndarray) -> list[float] | None:
+        values = values[~np.isnan(values)]  # resamples with nothing to score left out
+        if not values.size:
+            return None
+        return [round(float(v), 4) for v in np.percentile(values, (2.5, 97.5))]
+
+    tp, fp, fn = total.sum(axis=0)
+    micro_boot = _f1(*boot_total.T)
+    per_theme = _f1(*total.T)
+    per_theme_boot = _f1(boot[..., 0], boot[..., 1], boot[..., 2])
+    return {
+        "documents": len(docs), "cases": len(cases), "truth": truth,
+        "precision": round(float(tp / max(1, tp + fp)), 4),
+        "recall": round(float(tp / max(1, tp + fn)), 4),
+        "f1": round(float(_f1(tp, fp, fn)), 4), "f1_interval": interval(micro_boot),
+        "per_theme": {theme: {"f1": round(float(np.nan_to_num(per_theme[j])), 4),
+                              "interval": interval(per_theme_boot[:, j]),
+                              "documents": int(total[j, 0] + total[j, 2])}
+                      for j, theme in enumerate(CORE_THEMES)},
+        "denied": denied, "denied_tagged_rate": round(denied_tagged / max(1, denied), 4),
+    }
+
+
+def evaluate_held_out(n_cases: int = DEFAULT_CASES, seed: int = 0,
+                      tagger: Callable[[list[str]], set[str]] | None = None) -> dict:
+    """Compose, tag and score; ``tagger`` (pages -> core themes) defaults to the pipeline's."""
+    if tagger is None:
+        from analysis.themes import tag_pages
+
+        def tagger(pages: list[str]) -> set[str]:
+            return {t.theme for t in tag_pages(pages) if t.present and t.theme in CORE_THEMES}
+
+    docs = held_out_documents(n_cases, seed)
+    log.info("tagging %d held-out documents of %d cases", len(docs), n_cases)
+    predicted = []
+    for i, doc in enumerate(docs, 1):
+        predicted.append(tagger(doc.pages))
+        if i % 100 == 0:
+            log.info("tagged %d of %d", i, len(docs))
+    return {"shown": score(docs, predicted), "planted": score(docs, predicted, "planted")}
+
+
+def format_held_out(result: dict) -> str:
+    """A plain table of the figures."""
+    shown, planted = result["shown"], result["planted"]
+
+    def ci(values: list[float] | None) -> str:
+        return f"[{values[0]:.3f}, {values[1]:.3f}]" if values else "[-]"
+
+    lines = [f"held-out documents composed by the sample generator: {shown['documents']} "
+             f"documents of {shown['cases']} cases",
+             f"micro P / R / F1 (95% interval)      {shown['precision']:.3f} / "
+             f"{shown['recall']:.3f} / {shown['f1']:.3f} {ci(shown['f1_interval'])}",
+             f"  against written-for themes only    {planted['precision']:.3f} / "
+             f"{planted['recall']:.3f} / {planted['f1']:.3f} {ci(planted['f1_interval'])}",
+             f"denied mentions tagged ({shown['denied']})          "
+             f"{shown['denied_tagged_rate']:.3f}",
+             "per core theme: F1 [95% interval] (documents showing it)"]
+    for theme, row in sorted(shown["per_theme"].items(), key=lambda kv: kv[1]["f1"]):
+        lines.append(f"  {theme:28s} {row['f1']:.3f} {ci(row['interval'])} ({row['documents']})")
+    return "\n".join(lines)
