@@ -45,6 +45,8 @@ GRID = np.round(np.arange(0.1, 0.96, 0.025), 3)
 # one tagging the fewest denied themes ("no evidence of domestic abuse") is taken
 F1_TOLERANCE = 0.01
 _MONTHS = ("January", "March", "April", "June", "August", "October", "November")
+
+
 def _pick(items: list[str], k: int, fold: int, rng: random.Random) -> list[str]:
     pool = [p for i, p in enumerate(items) if i % FOLDS == fold]
     return rng.sample(pool, min(k, len(pool)))
@@ -53,12 +55,12 @@ def _pick(items: list[str], k: int, fold: int, rng: random.Random) -> list[str]:
 def pseudo_documents(bank: object, fold: int, n: int = PSEUDO_DOCS,
                      ) -> list[tuple[list[str], set[str], set[str]]]:
     """``n`` (pages, themes present, themes only denied) of reviews composed from one fold's
-    passages, laid out
-    as overview reports are: an introduction with what happened, terms of reference,
-    methodology, the agencies, the child and family (background and half the theme passages),
-    a chronology table with the other half and a denied passage, three to five findings (one
-    with a confuser), good practice, numbered recommendations and a glossary. A document's
-    themes are those of its present passages and every other theme its theme passages show."""
+    passages, laid out as overview reports are: an introduction with what happened, terms of
+    reference, methodology, the agencies, the child and family (background and half the theme
+    passages), a chronology table with the other half and a denied passage, three to five
+    findings (one with a confuser), good practice, numbered recommendations and a glossary. A
+    document's themes are those of its present passages and every other theme its theme
+    passages show."""
     from sampleweb.compose import CHRONO_AGENCIES, CHRONO_EVENTS
     from sampleweb.wording import fill
 

@@ -42,18 +42,6 @@ class HeldOutDoc:
     denied: set[str]  # core themes it mentions only to deny
 
 
-def _text(content: object) -> str:
-    """A composed document's text as extraction gives it: headings and paragraphs apart."""
-    parts = list(content.cover_lines)
-    for section in content.sections:
-        parts.append(section.heading)
-        for block in section.blocks:
-            parts += [block.text] if block.text else []
-            parts += block.items
-            parts += [" ".join(row) for row in block.rows]
-    return "\n\n".join(p for p in parts if p)
-
-
 def held_out_documents(n_cases: int = DEFAULT_CASES, seed: int = 0) -> list[HeldOutDoc]:
     """The review documents of ``n_cases`` cases planned as the sample web plans them, each
     composed from held-out passages only."""
@@ -81,7 +69,8 @@ def held_out_documents(n_cases: int = DEFAULT_CASES, seed: int = 0) -> list[Held
                         f"held-out-eval-{seed}-{round_}-{doc.id}"), None)
                     shown = content.themes & core
                     docs.append(HeldOutDoc(f"{round_}-{case.key}", doc.doc_type,
-                                           [_text(content)], shown, content.planted & core,
+                                           [content.plain_text("\n\n")], shown,
+                                           content.planted & core,
                                            (content.negated & core) - shown))
         round_ += 1
     return docs

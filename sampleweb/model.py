@@ -63,8 +63,9 @@ class Content:
     known_phrase: str | None = None
     stated: set[str] = field(default_factory=set)  # of the case: age, gender, outcome
 
-    def plain_text(self) -> str:
-        """All text, for uniqueness checks."""
+    def plain_text(self, sep: str = "\n") -> str:
+        """All text, its non-empty parts (headings, paragraphs, items, table rows) joined by
+        ``sep``: a line each for uniqueness checks, a blank line between for tagging."""
         parts = list(self.cover_lines)
         for sec in self.sections:
             parts.append(sec.heading)
@@ -72,7 +73,7 @@ class Content:
                 parts.append(b.text)
                 parts.extend(b.items)
                 parts.extend(" ".join(r) for r in b.rows)
-        return "\n".join(parts)
+        return sep.join(p for p in parts if p)
 
 
 @dataclass
