@@ -220,6 +220,18 @@ def cmd_eval_themes(args: argparse.Namespace) -> int:
 
     if args.cases < 1:
         raise AtlasError("--cases must be at least 1")
+    if args.answers and not args.blind:
+        raise AtlasError("--answers needs --blind DIR (the kit the answers are for)")
+    if args.blind:
+        from app.blind_reading import score_answers, write_kit
+
+        if args.answers:
+            _show(args, score_answers(args.blind, args.answers), format_held_out)
+            return 0
+        n = write_kit(args.blind, args.cases, seed=args.seed)
+        print(f"wrote {n} documents to {args.blind / 'documents'} (give readers that folder "
+              f"only; the truth is in {args.blind / 'truth.json'})")
+        return 0
     _show(args, evaluate_held_out(args.cases, seed=args.seed), format_held_out)
     return 0
 
@@ -289,6 +301,11 @@ def build_parser() -> argparse.ArgumentParser:
             "composed by the sample generator, with intervals", json_flag=True)
     p.add_argument("--cases", type=int, default=150, help="cases to compose (default: 150)")
     p.add_argument("--seed", type=int, default=0, help="which cases (default: 0)")
+    p.add_argument("--blind", type=Path, metavar="DIR",
+                   help="write the same documents as a blind-reading kit for people to tag "
+                        "(DIR/documents, truth apart in DIR/truth.json)")
+    p.add_argument("--answers", type=Path, metavar="FILE",
+                   help="with --blind DIR: score a reader's answers (JSON: file -> theme ids)")
     add_facts_parsers(add)
     add_trends_parser(add)
     add_sources_parser(sub)
