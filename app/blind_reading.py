@@ -37,9 +37,12 @@ Answer with a JSON object: {"doc-000.txt": ["theme_id", ...], ...}, every docume
 
 def write_kit(directory: Path, n_cases: int, seed: int = 0) -> int:
     """Write the kit for ``n_cases`` held-out cases; returns the number of documents."""
-    docs = held_out_documents(n_cases, seed)
     folder = directory / DOCUMENTS
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AtlasError(f"cannot write the kit to {directory}: {exc.strerror or exc}") from None
+    docs = held_out_documents(n_cases, seed)
     themes = {t.id: t for t in load_taxonomy()}
     lines = [f"- {tid}: {themes[tid].label}. {themes[tid].definition}" for tid in CORE_THEMES]
     (folder / "THEMES.md").write_text(READER_BRIEF + "\n".join(lines) + "\n", encoding="utf-8")

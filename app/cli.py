@@ -228,9 +228,10 @@ def cmd_eval_themes(args: argparse.Namespace) -> int:
         if args.answers:
             _show(args, score_answers(args.blind, args.answers), format_held_out)
             return 0
-        n = write_kit(args.blind, args.cases, seed=args.seed)
-        print(f"wrote {n} documents to {args.blind / 'documents'} (give readers that folder "
-              f"only; the truth is in {args.blind / 'truth.json'})")
+        kit = {"documents": write_kit(args.blind, args.cases, seed=args.seed),
+               "folder": str(args.blind / "documents"), "truth": str(args.blind / "truth.json")}
+        _show(args, kit, lambda k: f"wrote {k['documents']} documents to {k['folder']} (give "
+                                   f"readers that folder only; the truth is in {k['truth']})")
         return 0
     _show(args, evaluate_held_out(args.cases, seed=args.seed), format_held_out)
     return 0

@@ -62,6 +62,13 @@ def test_bad_answers_get_one_line_errors(kit: Path, tmp_path: Path, content: str
         score_answers(kit, path)
 
 
+def test_an_unwritable_kit_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(AtlasError, match="cannot write the kit"):
+        write_kit(blocker / "kit", 1)
+
+
 def test_unknown_theme_ids_are_refused(kit: Path, tmp_path: Path) -> None:
     answers = {n: [] for n in _truth(kit)}
     answers["doc-000.txt"] = ["neglect", "bad_theme"]
@@ -74,8 +81,9 @@ def test_unknown_theme_ids_are_refused(kit: Path, tmp_path: Path) -> None:
 def test_cli_writes_and_scores_a_kit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from app.cli import main
 
-    assert main(["eval-themes", "--cases", "2", "--blind", str(tmp_path)]) == 0
-    assert "documents" in capsys.readouterr().out
+    assert main(["eval-themes", "--cases", "2", "--blind", str(tmp_path), "--json"]) == 0
+    written = json.loads(capsys.readouterr().out)
+    assert written["folder"] == str(tmp_path / "documents") and written["documents"] >= 2
     truth = _truth(tmp_path)
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({n: row["planted"] for n, row in truth.items()}))
