@@ -89,7 +89,11 @@ def score_answers(directory: Path, answers_path: Path) -> dict:
         if unknown:
             raise AtlasError(f"answers for {name} name themes that are not core themes: "
                              f"{', '.join(unknown)}")
-        docs.append(HeldOutDoc(row["case"], row["doc_type"], [], set(row["themes"]),
-                               set(row["planted"]), set(row["denied"])))
+        try:
+            docs.append(HeldOutDoc(row["case"], row["doc_type"], [], set(row["themes"]),
+                                   set(row["planted"]), set(row["denied"])))
+        except (KeyError, TypeError):
+            raise AtlasError(f"the kit's truth for {name} is damaged: write the kit "
+                             "again") from None
         predicted.append(set(tags))
     return {"shown": score(docs, predicted), "planted": score(docs, predicted, "planted")}

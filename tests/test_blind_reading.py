@@ -62,6 +62,14 @@ def test_bad_answers_get_one_line_errors(kit: Path, tmp_path: Path, content: str
         score_answers(kit, path)
 
 
+def test_a_damaged_truth_file_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "truth.json").write_text(json.dumps({"documents": {"doc-000.txt": {}}}))
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"doc-000.txt": []}))
+    with pytest.raises(AtlasError, match="damaged"):
+        score_answers(tmp_path, answers)
+
+
 def test_an_unwritable_kit_folder_is_a_one_line_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
