@@ -6,7 +6,7 @@ held-out documents that ``scr eval-themes`` scores (same cases and seed) to ``DI
 ``DIR/documents/THEMES.md``, and the truth apart to ``DIR/truth.json``. Give readers the
 ``documents`` folder only; each writes a JSON object ``{"doc-000.txt": ["neglect", ...], ...}``.
 ``scr eval-themes --blind DIR --answers FILE`` scores such a file exactly as the tagger is
-scored (:func:`app.eval_held_out.score`: micro and per-theme F1 with intervals over cases,
+scored (:func:`app.eval_held_out.score_both`: micro and per-theme F1 with intervals over cases,
 denied themes tagged, the written-for figures beside).
 """
 
@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from analysis.taxonomy import CORE_THEMES, load_taxonomy
-from app.eval_held_out import HeldOutDoc, held_out_documents, score
+from app.eval_held_out import HeldOutDoc, held_out_documents, score_both
 from ingest.errors import AtlasError
 
 TRUTH = "truth.json"
@@ -50,8 +50,7 @@ def write_kit(directory: Path, n_cases: int, seed: int = 0) -> int:
     for i, doc in enumerate(docs):
         name = f"doc-{i:03d}.txt"
         (folder / name).write_text("\n\n".join(doc.pages) + "\n", encoding="utf-8")
-        truth[name] = {"case": doc.case, "doc_type": doc.doc_type, "themes": sorted(doc.themes),
-                       "planted": sorted(doc.planted), "denied": sorted(doc.denied)}
+        truth[name] = doc.truth()
     (directory / TRUTH).write_text(json.dumps({"cases": n_cases, "seed": seed,
                                                "documents": truth}, indent=1) + "\n",
                                    encoding="utf-8")
@@ -90,10 +89,9 @@ def score_answers(directory: Path, answers_path: Path) -> dict:
             raise AtlasError(f"answers for {name} name themes that are not core themes: "
                              f"{', '.join(unknown)}")
         try:
-            docs.append(HeldOutDoc(row["case"], row["doc_type"], [], set(row["themes"]),
-                                   set(row["planted"]), set(row["denied"])))
+            docs.append(HeldOutDoc.from_truth(row))
         except (KeyError, TypeError):
             raise AtlasError(f"the kit's truth for {name} is damaged: write the kit "
                              "again") from None
         predicted.append(set(tags))
-    return {"shown": score(docs, predicted), "planted": score(docs, predicted, "planted")}
+    return score_both(docs, predicted)

@@ -41,6 +41,17 @@ class HeldOutDoc:
     planted: set[str]  # the core themes its present passages were written for
     denied: set[str]  # core themes it mentions only to deny
 
+    def truth(self) -> dict:
+        """Everything but the text, JSON-ready (the blind-reading kit's truth)."""
+        return {"case": self.case, "doc_type": self.doc_type, "themes": sorted(self.themes),
+                "planted": sorted(self.planted), "denied": sorted(self.denied)}
+
+    @classmethod
+    def from_truth(cls, row: dict) -> HeldOutDoc:
+        """A document without its text, from :meth:`truth`; KeyError or TypeError if damaged."""
+        return cls(row["case"], row["doc_type"], [], set(row["themes"]), set(row["planted"]),
+                   set(row["denied"]))
+
 
 def held_out_documents(n_cases: int = DEFAULT_CASES, seed: int = 0) -> list[HeldOutDoc]:
     """The review documents of ``n_cases`` cases planned as the sample web plans them, each
@@ -142,6 +153,11 @@ def evaluate_held_out(n_cases: int = DEFAULT_CASES, seed: int = 0,
         predicted.append(tagger(doc.pages))
         if i % 100 == 0:
             log.info("tagged %d of %d", i, len(docs))
+    return score_both(docs, predicted)
+
+
+def score_both(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]]) -> dict:
+    """The figures against every theme the documents show and against the written-for ones."""
     return {"shown": score(docs, predicted), "planted": score(docs, predicted, "planted")}
 
 
