@@ -6,8 +6,8 @@ held-out documents that ``scr eval-themes`` scores (same cases and seed) to ``DI
 ``DIR/documents/THEMES.md``, and the truth apart to ``DIR/truth.json``. Give readers the
 ``documents`` folder only; each writes a JSON object ``{"doc-000.txt": ["neglect", ...], ...}``.
 ``scr eval-themes --blind DIR --answers FILE`` scores such a file exactly as the tagger is
-scored (:func:`app.eval_held_out.score_both`: micro and per-theme F1 with intervals over cases,
-denied themes tagged, the written-for figures beside).
+scored (:func:`app.eval_held_out.score_both`: micro and per-theme F1 with intervals over cases
+and passages, denied themes tagged, the written-for figures beside).
 """
 
 from __future__ import annotations

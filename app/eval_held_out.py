@@ -7,8 +7,12 @@ generator itself (the boards' cases, document types and layouts of
 :func:`sampleweb.compose.compose_review`, every case drawing only held-out passages), skips
 rendering and crawling, tags each document's text as the pipeline does
 (:func:`analysis.themes.tag_pages`) and reports micro precision, recall and F1 and each core
-theme's F1 with 95% bootstrap intervals. Cases, not documents, are resampled: a case's documents
-share its passages.
+theme's F1 with 95% bootstrap intervals. The bootstrap is two-way (Owen 2007): each round
+resamples cases (a case's documents share its passages) and, independently, the held-out
+passages, since a theme's figure rests on its 26-28 present passages as much as on the cases
+drawn. A (document, theme) cell counts as often as its case was drawn, times the mean number of
+times the passages bearing on that theme in that document were drawn (cells without such
+passages: the case's count alone).
 
 The truth is every theme a document's passages show (``Content.themes``: the themes the
 present passages were written for and the other themes the annotators found in any of its
@@ -20,7 +24,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,17 +44,22 @@ class HeldOutDoc:
     themes: set[str]  # every core theme its passages show
     planted: set[str]  # the core themes its present passages were written for
     denied: set[str]  # core themes it mentions only to deny
+    # core theme -> ids of the passages bearing on it (written for it or showing it besides)
+    passages: dict[str, set[str]] = field(default_factory=dict)
 
     def truth(self) -> dict:
         """Everything but the text, JSON-ready (the blind-reading kit's truth)."""
         return {"case": self.case, "doc_type": self.doc_type, "themes": sorted(self.themes),
-                "planted": sorted(self.planted), "denied": sorted(self.denied)}
+                "planted": sorted(self.planted), "denied": sorted(self.denied),
+                "passages": {t: sorted(ids) for t, ids in sorted(self.passages.items())}}
 
     @classmethod
     def from_truth(cls, row: dict) -> HeldOutDoc:
-        """A document without its text, from :meth:`truth`; KeyError or TypeError if damaged."""
+        """A document without its text, from :meth:`truth`; KeyError, TypeError or
+        AttributeError if damaged (a kit written before passages were recorded has none)."""
         return cls(row["case"], row["doc_type"], [], set(row["themes"]), set(row["planted"]),
-                   set(row["denied"]))
+                   set(row["denied"]),
+                   {str(t): set(ids) for t, ids in row.get("passages", {}).items()})
 
 
 def held_out_documents(n_cases: int = DEFAULT_CASES, seed: int = 0) -> list[HeldOutDoc]:
@@ -82,7 +91,9 @@ def held_out_documents(n_cases: int = DEFAULT_CASES, seed: int = 0) -> list[Held
                     docs.append(HeldOutDoc(f"{round_}-{case.key}", doc.doc_type,
                                            [content.plain_text("\n\n")], shown,
                                            content.planted & core,
-                                           (content.negated & core) - shown))
+                                           (content.negated & core) - shown,
+                                           {t: set(ids) for t, ids in content.passages.items()
+                                            if t in core}))
         round_ += 1
     return docs
 
@@ -93,25 +104,63 @@ def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
                      where=(2 * tp + fp + fn) > 0)
 
 
-def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str = "themes",
-          rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> dict:
-    """Micro P/R/F1 and per-theme F1 (each with a 95% interval over resampled cases), and the
-    share of denied themes tagged; ``truth``: "themes" or "planted"."""
-    cases = sorted({d.case for d in docs})
-    index = {c: i for i, c in enumerate(cases)}
-    counts = np.zeros((len(cases), len(CORE_THEMES), 3))  # tp, fp, fn per case and theme
-    denied = denied_tagged = 0
-    for doc, pred in zip(docs, predicted, strict=True):
+def _cells(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str,
+           ) -> tuple[np.ndarray, list[str], list[list[str]]]:
+    """(docs x themes x (tp, fp, fn)) indicators, each document's case and, per (document,
+    theme) cell in row-major order, the ids of the passages bearing on it."""
+    counts = np.zeros((len(docs), len(CORE_THEMES), 3))
+    passages: list[list[str]] = []
+    for d, (doc, pred) in enumerate(zip(docs, predicted, strict=True)):
         gold = getattr(doc, truth)
         for j, theme in enumerate(CORE_THEMES):
-            counts[index[doc.case], j] += (theme in gold and theme in pred,
-                                           theme in pred and theme not in gold,
-                                           theme in gold and theme not in pred)
-        denied += len(doc.denied)
-        denied_tagged += len(doc.denied & pred)
+            counts[d, j] = (theme in gold and theme in pred, theme in pred and theme not in gold,
+                            theme in gold and theme not in pred)
+            passages.append(sorted(doc.passages.get(theme, ())))
+    return counts, [doc.case for doc in docs], passages
+
+
+def _resampled(counts: np.ndarray, cases: Sequence[str], passages: Sequence[Sequence[str]],
+               rounds: int, seed: int) -> np.ndarray:
+    """(rounds x themes x 3) counts under the two-way bootstrap of cases and passages."""
+    from scipy import sparse
+
+    n_docs, n_themes = counts.shape[:2]
+    if not n_docs:
+        return np.zeros((rounds, n_themes, 3))
     rng = np.random.default_rng(seed)
-    samples = rng.integers(0, len(cases), size=(rounds, len(cases)))
-    boot = counts[samples].sum(axis=1)  # rounds x themes x 3
+    index = {c: i for i, c in enumerate(sorted(set(cases)))}
+    case_of = np.array([index[c] for c in cases], dtype=int)
+    case_draws = np.stack([np.bincount(rng.integers(0, len(index), len(index)),
+                                       minlength=len(index)) for _ in range(rounds)], axis=1)
+    ids = sorted({p for cell in passages for p in cell})
+    if ids:
+        col = {p: i for i, p in enumerate(ids)}
+        rows, cols, vals = [], [], []
+        for i, cell in enumerate(passages):
+            for p in cell:
+                rows.append(i)
+                cols.append(col[p])
+                vals.append(1.0 / len(cell))
+        mean_of = sparse.csr_matrix((vals, (rows, cols)), shape=(len(passages), len(ids)))
+        passage_draws = np.stack([np.bincount(rng.integers(0, len(ids), len(ids)),
+                                              minlength=len(ids)) for _ in range(rounds)], axis=1)
+        has = np.array([bool(cell) for cell in passages])
+        factor = np.where(has[:, None], mean_of @ passage_draws, 1.0)  # cells x rounds
+    else:
+        factor = np.ones((len(passages), rounds))
+    weights = factor.reshape(n_docs, n_themes, rounds) * case_draws[case_of][:, None, :]
+    return np.einsum("dtr,dtk->rtk", weights, counts)
+
+
+def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str = "themes",
+          rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> dict:
+    """Micro P/R/F1 and per-theme F1 (each with a 95% interval under the two-way bootstrap of
+    cases and passages), and the share of denied themes tagged; ``truth``: "themes" or
+    "planted"."""
+    counts, cases, passages = _cells(docs, predicted, truth)
+    denied = sum(len(doc.denied) for doc in docs)
+    denied_tagged = sum(len(doc.denied & pred) for doc, pred in zip(docs, predicted, strict=True))
+    boot = _resampled(counts, cases, passages, rounds, seed)  # rounds x themes x 3
     total, boot_total = counts.sum(axis=0), boot.sum(axis=1)  # micro: summed over themes
 
     def interval(values: np.ndarray) -> list[float] | None:
@@ -125,7 +174,8 @@ def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str 
     per_theme = _f1(*total.T)
     per_theme_boot = _f1(boot[..., 0], boot[..., 1], boot[..., 2])
     return {
-        "documents": len(docs), "cases": len(cases), "truth": truth,
+        "documents": len(docs), "cases": len(set(cases)), "truth": truth,
+        "passages": len({p for cell in passages for p in cell}),
         "precision": round(float(tp / max(1, tp + fp)), 4),
         "recall": round(float(tp / max(1, tp + fn)), 4),
         "f1": round(float(_f1(tp, fp, fn)), 4), "f1_interval": interval(micro_boot),
@@ -169,7 +219,9 @@ def format_held_out(result: dict) -> str:
         return f"[{values[0]:.3f}, {values[1]:.3f}]" if values else "[-]"
 
     lines = [f"held-out documents composed by the sample generator: {shown['documents']} "
-             f"documents of {shown['cases']} cases",
+             f"documents of {shown['cases']} cases"
+             + (f", {shown['passages']} theme passages (intervals resample both)"
+                if shown.get("passages") else " (intervals resample cases)"),
              f"micro P / R / F1 (95% interval)      {shown['precision']:.3f} / "
              f"{shown['recall']:.3f} / {shown['f1']:.3f} {ci(shown['f1_interval'])}",
              f"  against written-for themes only    {planted['precision']:.3f} / "

@@ -15,7 +15,7 @@ import re
 from sampleweb.boards import Board
 from sampleweb.docplan import RT_LONG
 from sampleweb.model import Block, Case, Content, Doc, Section
-from sampleweb.passages import PassageBank
+from sampleweb.passages import PassageBank, passage_id
 from sampleweb.wording import age_adjective, fill, month_name, sentence_case
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,10 @@ class Picker:
             if kind == "present":
                 self.content.planted.add(theme)
         for raw in raws:
-            self.content.themes.update(self.bank.extra_themes(raw))
+            extra = set(self.bank.extra_themes(raw))
+            self.content.themes.update(extra)
+            for shown in extra | {theme}:
+                self.content.passages.setdefault(shown, set()).add(passage_id(raw))
         return [self.text(raw) for raw in raws]
 
 

@@ -60,6 +60,9 @@ class Content:
     planted: set[str] = field(default_factory=set)  # the themes its present passages are for
     negated: set[str] = field(default_factory=set)
     confusers: set[str] = field(default_factory=set)
+    # theme -> ids (passage_id) of the theme passages that bear on it: written for it, or
+    # showing it besides (a held-out figure's interval resamples passages as well as cases)
+    passages: dict[str, set[str]] = field(default_factory=dict)
     known_phrase: str | None = None
     stated: set[str] = field(default_factory=set)  # of the case: age, gender, outcome
 

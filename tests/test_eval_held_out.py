@@ -63,3 +63,35 @@ def test_cli_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval-themes", "--cases", "3", "--json"]) == 0
     got = json.loads(capsys.readouterr().out)
     assert set(got) == {"shown", "planted"} and got["shown"]["cases"] == 3
+
+
+def test_documents_record_the_held_out_passages_behind_each_theme() -> None:
+    from sampleweb.passages import passage_id
+
+    bank = load_passages()
+    held = {passage_id(p) for t in bank.themes.values()
+            for p in t.held_out + t.held_out_negated + t.held_out_confusers}
+    docs = held_out_documents(6)
+    for d in docs:
+        assert set(d.passages) >= d.themes  # every theme shown rests on a passage
+        assert all(ids and ids <= held for ids in d.passages.values())
+    again = HeldOutDoc.from_truth(json.loads(json.dumps(docs[0].truth())))
+    assert again.passages == docs[0].passages
+    old = {k: v for k, v in docs[0].truth().items() if k != "passages"}  # a kit from before
+    assert HeldOutDoc.from_truth(old).passages == {}
+
+
+def test_the_interval_widens_when_a_theme_rests_on_few_passages() -> None:
+    # 60 cases; the tagger finds neglect from passage "a" and misses it from passage "b":
+    # resampling cases alone sees 60 independent results, resampling passages sees two
+    def docs(with_passages: bool) -> list[HeldOutDoc]:
+        return [HeldOutDoc(f"c{i}", "full_report", ["x"], {"neglect"}, {"neglect"}, set(),
+                           {"neglect": {"ab"[i % 2]}} if with_passages else {})
+                for i in range(60)]
+    predicted = [{"neglect"} if i % 2 == 0 else set() for i in range(60)]
+    cases_only = score(docs(False), predicted)
+    two_way = score(docs(True), predicted)
+    assert cases_only["f1"] == two_way["f1"] and two_way["passages"] == 2
+    width = [r["per_theme"]["neglect"]["interval"][1] - r["per_theme"]["neglect"]["interval"][0]
+             for r in (cases_only, two_way)]
+    assert width[1] > 2 * width[0]
