@@ -24,6 +24,7 @@ from typing import Any
 from analysis.docmodel import Bullets, Chart, Doc, Paragraph, Quote, Section, Table
 from analysis.queries import DOC_ORDER, case_records
 from analysis.taxonomy import theme_infos
+from analysis.theme_reliability import caution, load_reliability, theme_reliability
 from analysis.trends import AGE_BANDS, UNKNOWN, age_band, select, theme_evidence
 from ingest.catalogue import Catalogue
 from ingest.errors import AtlasError
@@ -173,6 +174,11 @@ def compose(cat: Catalogue, theme_ids: str | Sequence[str], *,
                      f"{tagged} of their documents are tagged with "
                      f"{'them' if len(wanted) > 1 else 'it'}."))
     about = [Paragraph(f"{labels[t]}: {by_id[t].definition}") for t in wanted]
+    measured = load_reliability()
+    for t in wanted:
+        note = caution(theme_reliability(t, measured))
+        if note:
+            about.append(Paragraph(f"{labels[t]}: {note}" if len(wanted) > 1 else note))
     about.append(Paragraph(
         "A review is one case: its overview report, executive summary, briefing and board "
         "response count once. Themes are tagged from the reports' text with the sentences that "

@@ -72,8 +72,14 @@ def first_seen_since(records: Iterable[dict[str, Any]], since: str) -> list[dict
 
 
 def theme_summary(cat: Catalogue) -> dict[str, Any]:
-    """Prevalence of every theme over the tagged reviews, and the tags of each document."""
+    """Prevalence of every theme over the tagged reviews, and the tags of each document.
+
+    Each theme carries ``reliability``: the tagger's measured precision and recall for it
+    (:mod:`analysis.theme_reliability`), or None where nothing current was measured."""
+    from analysis.theme_reliability import load_reliability, theme_reliability
+
     themes = theme_infos()
+    measured = load_reliability()
     rows = cat.all_theme_rows()
     tagged_docs = sorted({r["doc_id"] for r in rows})
     present = Counter(r["theme"] for r in rows if r["present"])
@@ -81,6 +87,7 @@ def theme_summary(cat: Catalogue) -> dict[str, Any]:
     prevalence = [{
         "id": t.id, "label": t.label, "group": t.group, "documents": present[t.id],
         "share": round(present[t.id] / n, 4) if n else 0.0,
+        "reliability": theme_reliability(t.id, measured),
     } for t in themes]
     documents: dict[str, list[dict[str, Any]]] = {}
     for r in rows:

@@ -314,9 +314,9 @@ def train(directory: Path = PASSAGE_DIR, calibrate: bool = True) -> ThemeModel:
     return model
 
 
-def _inputs_digest() -> str:
+def _inputs_digest(library: bool = True) -> str:
     """A digest of everything the trained model depends on: passages, taxonomy, lexicon, the
-    code of the tagger and the scikit-learn version."""
+    code of the tagger and (with ``library``) the scikit-learn version."""
     import sklearn
 
     from analysis.taxonomy import LEXICON_DIR, TAXONOMY_PATH
@@ -325,7 +325,7 @@ def _inputs_digest() -> str:
     files = (sorted(PASSAGE_DIR.glob("*.toml")) + sorted(LEXICON_DIR.glob("*.toml"))
              + [TAXONOMY_PATH] + [here / f"{m}.py" for m in
                                   ("theme_model", "theme_calibration", "theme_rules")])
-    digest = hashlib.sha256(sklearn.__version__.encode())
+    digest = hashlib.sha256(sklearn.__version__.encode() if library else b"")
     for file in files:
         digest.update(file.name.encode() + b"\x00" + file.read_bytes())
     return digest.hexdigest()[:16]

@@ -147,9 +147,14 @@ def cmd_themes(args: argparse.Namespace) -> int:
     if args.json:
         _emit(summary)
         return 0
-    print(f"{summary['documents_tagged']} reviews tagged")
+    print(f"{summary['documents_tagged']} reviews tagged; precision and recall: the tagger's, "
+          "measured on held-out test reviews (scr eval-themes)")
+    print(f"{'docs':>5}  {'share':>6}  {'prec.':>5}  {'recall':>6}  theme")
     for t in summary["themes"]:
-        print(f"{t['documents']:5}  {t['share']:6.1%}  {t['label']}")
+        rel = t["reliability"]
+        measured = (f"{rel['precision']:5.2f}  {rel['recall']:6.2f}" if rel
+                    else f"{'-':>5}  {'-':>6}")
+        print(f"{t['documents']:5}  {t['share']:6.1%}  {measured}  {t['label']}")
     return 0
 
 
@@ -222,6 +227,9 @@ def cmd_eval_themes(args: argparse.Namespace) -> int:
         raise AtlasError("--cases must be at least 1")
     if args.answers and not args.blind:
         raise AtlasError("--answers needs --blind DIR (the kit the answers are for)")
+    if args.write_reliability and args.blind:
+        raise AtlasError("--write-reliability keeps the tagger's figures; it does not go with "
+                         "--blind")
     if args.blind:
         from app.blind_reading import score_answers, write_kit
 
@@ -233,7 +241,22 @@ def cmd_eval_themes(args: argparse.Namespace) -> int:
         _show(args, kit, lambda k: f"wrote {k['documents']} documents to {k['folder']} (give "
                                    f"readers that folder only; the truth is in {k['truth']})")
         return 0
-    _show(args, evaluate_held_out(args.cases, seed=args.seed), format_held_out)
+    result = evaluate_held_out(args.cases, seed=args.seed)
+    _show(args, result, format_held_out)
+    if args.write_reliability:
+        from analysis.theme_reliability import (
+            RELIABILITY_PATH,
+            reliability_record,
+            write_reliability,
+        )
+
+        target = RELIABILITY_PATH if args.write_reliability is True else args.write_reliability
+        try:
+            path = write_reliability(reliability_record(result, args.cases, args.seed), target)
+        except OSError as exc:
+            raise AtlasError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        if not args.json:
+            print(f"wrote the per-theme figures to {path}")
     return 0
 
 
@@ -307,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "(DIR/documents, truth apart in DIR/truth.json)")
     p.add_argument("--answers", type=Path, metavar="FILE",
                    help="with --blind DIR: score a reader's answers (JSON: file -> theme ids)")
+    p.add_argument("--write-reliability", nargs="?", type=Path, metavar="FILE",
+                   const=True,
+                   help="also keep the per-theme figures that the explorer, scr themes and "
+                        "the briefings show (default: data/theme_reliability.json)")
     add_facts_parsers(add)
     add_trends_parser(add)
     add_sources_parser(sub)

@@ -173,13 +173,17 @@ def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str 
     micro_boot = _f1(*boot_total.T)
     per_theme = _f1(*total.T)
     per_theme_boot = _f1(boot[..., 0], boot[..., 1], boot[..., 2])
+    theme_tp, theme_tagged, theme_shown = total[:, 0], total[:, :2].sum(1), total[:, [0, 2]].sum(1)
     return {
         "documents": len(docs), "cases": len(set(cases)), "truth": truth,
         "passages": len({p for cell in passages for p in cell}),
         "precision": round(float(tp / max(1, tp + fp)), 4),
         "recall": round(float(tp / max(1, tp + fn)), 4),
         "f1": round(float(_f1(tp, fp, fn)), 4), "f1_interval": interval(micro_boot),
-        "per_theme": {theme: {"f1": round(float(np.nan_to_num(per_theme[j])), 4),
+        "per_theme": {theme: {"precision": round(float(theme_tp[j] / max(1, theme_tagged[j])),
+                                                 4),
+                              "recall": round(float(theme_tp[j] / max(1, theme_shown[j])), 4),
+                              "f1": round(float(np.nan_to_num(per_theme[j])), 4),
                               "interval": interval(per_theme_boot[:, j]),
                               "documents": int(total[j, 0] + total[j, 2])}
                       for j, theme in enumerate(CORE_THEMES)},

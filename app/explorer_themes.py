@@ -15,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analysis.theme_reliability import caution
 from analysis.trends import DIMENSIONS, cooccurrence, prevalence
 from app import explorer_data as cached
 from app.explorer_downloads import download
@@ -28,14 +29,23 @@ def themes_view(data: Path, reports: list[dict]) -> None:
     st.header("Themes across the reviews")
     summary = cached.themes(str(data))
     st.caption(f"{summary['documents_tagged']} case-review documents tagged. A document can "
-               "carry several themes.")
+               "carry several themes. Found and right: how the tagger did on synthetic test "
+               "reviews it never trained on, the share of the reviews showing a theme that it "
+               "found and the share of its tags that were right. A theme with a low 'found' "
+               "is undercounted here; '-': tagged by rules alone, not measured.")
     rows = sorted(({"theme": t["label"], "group": t["group"].replace("_", " & "),
-                    "documents": t["documents"], "share": round(100 * t["share"])}
+                    "documents": t["documents"], "share": round(100 * t["share"]),
+                    **_measured(t["reliability"])}
                    for t in summary["themes"]),
                   key=lambda row: (-row["documents"], row["theme"]))
     st.dataframe(rows, hide_index=True, width="stretch", height="content",
                  column_config={"share": st.column_config.ProgressColumn(
-                     "share of tagged documents", min_value=0, max_value=100, format="%d%%")})
+                     "share of tagged documents", min_value=0, max_value=100, format="%d%%"),
+                     "found": st.column_config.TextColumn(
+                         "found", help="recall on held-out test reviews; - : rules only, "
+                                       "not measured"),
+                     "right": st.column_config.TextColumn(
+                         "right", help="precision on held-out test reviews")})
     labels = theme_labels()
     if not labels:
         st.info("The taxonomy has no themes.")
@@ -46,7 +56,8 @@ def themes_view(data: Path, reports: list[dict]) -> None:
         st.info(f"No case-review document carries the theme {labels[theme]!r}.")
         return
     cases = cached.cases(str(data))
-    _theme_lead(cases, theme, labels[theme], len(with_theme))
+    measured = next((t["reliability"] for t in summary["themes"] if t["id"] == theme), None)
+    _theme_lead(cases, theme, labels[theme], len(with_theme), measured)
     _over_time(cases, theme)
     _theme_trends(data, theme, labels)
     area_section(cases, theme)
@@ -68,7 +79,16 @@ def themes_view(data: Path, reports: list[dict]) -> None:
     st.markdown("\n".join(lines))
 
 
-def _theme_lead(cases: list[dict], theme: str, label: str, documents: int) -> None:
+def _measured(reliability: dict | None) -> dict[str, str]:
+    """The table's "found" (recall) and "right" (precision) columns: "55%", or "-" where
+    nothing was measured (a theme tagged by the rules alone)."""
+    if not reliability:
+        return {"found": "-", "right": "-"}
+    return {"found": f"{reliability['recall']:.0%}", "right": f"{reliability['precision']:.0%}"}
+
+
+def _theme_lead(cases: list[dict], theme: str, label: str, documents: int,
+                reliability: dict | None = None) -> None:
     """The briefing's opening: how many reviews (one per case) carry the theme, and when."""
     st.subheader(f"Learning from case reviews: {label}")
     carrying = [c for c in cases if theme in c["themes"]]
@@ -77,6 +97,8 @@ def _theme_lead(cases: list[dict], theme: str, label: str, documents: int) -> No
     share = round(100 * len(carrying) / len(cases)) if cases else 0
     st.markdown(f"**{len(carrying)}** of {len(cases)} reviews ({share}%) carry this theme"
                 f"{span}; {documents} of their documents are tagged with it.")
+    if reliability:
+        st.caption(caution(reliability))
 
 
 def _over_time(cases: list[dict], theme: str) -> None:

@@ -40,6 +40,8 @@ def test_every_quotation_is_verbatim_on_its_page(full_build: Build) -> None:
     with open_catalogue(full_build.data) as cat:
         doc = compose(cat, "domestic_abuse")
         assert [s.heading for s in doc.sections] == SECTIONS
+        about = " ".join(b.text for b in doc.section("About this briefing").blocks)
+        assert "never trained on, found this theme in" in about
         quotes = doc.quotes()
         assert len(quotes) >= 5
         for q in quotes:

@@ -103,6 +103,9 @@ def test_themes_and_topics_json(full_build: Build, capsys: pytest.CaptureFixture
     themes = run_json(capsys, "themes", "--json", "--data", str(full_build.data))
     assert themes["documents_tagged"] >= 100
     assert {t["id"] for t in themes["themes"]} >= {"domestic_abuse", "neglect"}
+    by_id = {t["id"]: t for t in themes["themes"]}
+    assert 0 < by_id["neglect"]["reliability"]["recall"] <= 1  # measured: core themes only
+    assert by_id["bruising_non_mobile"]["reliability"] is None
     some = next(iter(themes["tags"].values()))
     assert some[0]["evidence"][0]["sentence"]
     topics = run_json(capsys, "topics", "--json", "--data", str(full_build.data))

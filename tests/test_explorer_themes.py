@@ -182,3 +182,18 @@ def test_a_compared_region_gets_its_own_briefing(data_env: Path, records: dict) 
     assert mine[3] != national and region in mine[3].decode()
     at = run_app(view="Themes", theme=THEME)  # no area compared: no choice of scope
     assert not [r for r in at.radio if r.key == "theme-brief-scope"]
+
+
+def test_the_themes_view_says_how_far_to_trust_each_theme(data_env: Path, records: dict) -> None:
+    from analysis.theme_reliability import caution
+
+    at = run_app(view="Themes", theme="voice_of_child")
+    table = at.dataframe[0].value
+    assert {"found", "right"} <= set(table.columns)
+    measured = {t["label"]: t["reliability"] for t in records["summary"]["themes"]}
+    for _, row in table.iterrows():
+        rel = measured[row["theme"]]
+        assert row["found"] == (f"{rel['recall']:.0%}" if rel else "-")
+    voice = next(t["reliability"] for t in records["summary"]["themes"]
+                 if t["id"] == "voice_of_child")
+    assert caution(voice) in [c.value for c in at.caption]
