@@ -125,7 +125,7 @@ def _resampled(counts: np.ndarray, cases: Sequence[str], passages: Sequence[Sequ
     from scipy import sparse
 
     n_docs, n_themes = counts.shape[:2]
-    if not n_docs:
+    if not n_docs or not rounds:
         return np.zeros((rounds, n_themes, 3))
     rng = np.random.default_rng(seed)
     index = {c: i for i, c in enumerate(sorted(set(cases)))}
@@ -155,8 +155,8 @@ def _resampled(counts: np.ndarray, cases: Sequence[str], passages: Sequence[Sequ
 def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str = "themes",
           rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> dict:
     """Micro P/R/F1 and per-theme F1 (each with a 95% interval under the two-way bootstrap of
-    cases and passages), and the share of denied themes tagged; ``truth``: "themes" or
-    "planted"."""
+    cases and passages; none with ``rounds`` 0), and the share of denied themes tagged;
+    ``truth``: "themes" or "planted"."""
     counts, cases, passages = _cells(docs, predicted, truth)
     denied = sum(len(doc.denied) for doc in docs)
     denied_tagged = sum(len(doc.denied & pred) for doc, pred in zip(docs, predicted, strict=True))
@@ -165,6 +165,7 @@ def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str 
 
     def interval(values: np.ndarray) -> list[float] | None:
         values = values[~np.isnan(values)]  # resamples with nothing to score left out
+        # (no rounds: no interval)
         if not values.size:
             return None
         return [round(float(v), 4) for v in np.percentile(values, (2.5, 97.5))]
@@ -179,7 +180,8 @@ def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str 
         "passages": len({p for cell in passages for p in cell}),
         "precision": round(float(tp / max(1, tp + fp)), 4),
         "recall": round(float(tp / max(1, tp + fn)), 4),
-        "f1": round(float(_f1(tp, fp, fn)), 4), "f1_interval": interval(micro_boot),
+        "f1": round(float(np.nan_to_num(_f1(tp, fp, fn))), 4),
+        "f1_interval": interval(micro_boot),
         "per_theme": {theme: {"precision": round(float(theme_tp[j] / max(1, theme_tagged[j])),
                                                  4),
                               "recall": round(float(theme_tp[j] / max(1, theme_shown[j])), 4),

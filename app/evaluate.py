@@ -21,6 +21,7 @@ from analysis.queries import report_records
 from analysis.taxonomy import CORE_THEMES
 from analysis.topic_quality import theme_alignment
 from app import eval_facts
+from app.eval_held_out import HeldOutDoc, score
 from app.pipeline import open_catalogue
 from ingest.errors import AtlasError
 
@@ -194,32 +195,24 @@ def evaluate(data: Path, manifest_dir: Path | None = None) -> dict[str, Any]:
 
 
 def theme_scores(pairs: list[tuple[dict, dict]], truth_key: str = "themes") -> dict[str, Any]:
-    """Micro precision, recall and F1, per-theme F1 and the denied-themes-tagged rate.
+    """Micro precision, recall and F1, per-theme F1 and the denied-themes-tagged rate, computed
+    by :func:`app.eval_held_out.score` (one implementation for both evaluations).
 
     ``truth_key``: the manifest's "themes" (every theme the document's passages show) or
     "planted_themes" (only the themes its present passages were written for)."""
-    tp = fp = fn = 0
-    negated = negated_tagged = 0
-    per_theme: dict[str, Counter[str]] = {t: Counter() for t in CORE_THEMES}
-    for truth, found in pairs:
-        gold = set(truth.get(truth_key, [])) & set(CORE_THEMES)
-        pred = set(found["themes"]) & set(CORE_THEMES)
-        tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+    core = set(CORE_THEMES)
+    docs, predicted = [], []
+    for i, (truth, found) in enumerate(pairs):
+        gold = set(truth.get(truth_key, [])) & core
         # a theme the document mentions only to deny it ("no evidence of domestic abuse")
-        denied = (set(truth.get("negated_themes", [])) & set(CORE_THEMES)) - gold
-        negated += len(denied)
-        negated_tagged += len(denied & pred)
-        for th in CORE_THEMES:
-            per_theme[th]["tp"] += int(th in gold and th in pred)
-            per_theme[th]["fp"] += int(th in pred and th not in gold)
-            per_theme[th]["fn"] += int(th in gold and th not in pred)
-    precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+        denied = (set(truth.get("negated_themes", [])) & core) - gold
+        docs.append(HeldOutDoc(str(i), truth.get("doc_type", ""), [], gold, gold, denied))
+        predicted.append(set(found["themes"]) & core)
+    got = score(docs, predicted, rounds=0)
     return {
-        "documents": len(pairs), "precision": precision, "recall": recall,
-        "f1": round(2 * precision * recall / (precision + recall), 4) if tp else 0.0,
-        "per_theme_f1": {th: _ratio(2 * c["tp"], 2 * c["tp"] + c["fp"] + c["fn"])
-                         for th, c in per_theme.items()},
-        "negated": negated, "negated_tagged_rate": _ratio(negated_tagged, negated),
+        "documents": got["documents"], "precision": got["precision"], "recall": got["recall"],
+        "f1": got["f1"], "per_theme_f1": {t: row["f1"] for t, row in got["per_theme"].items()},
+        "negated": got["denied"], "negated_tagged_rate": got["denied_tagged_rate"],
     }
 
 
