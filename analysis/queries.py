@@ -75,7 +75,8 @@ def theme_summary(cat: Catalogue) -> dict[str, Any]:
     """Prevalence of every theme over the tagged reviews, and the tags of each document.
 
     Each theme carries ``reliability``: the tagger's measured precision and recall for it
-    (:mod:`analysis.theme_reliability`), or None where nothing current was measured."""
+    (:mod:`analysis.theme_reliability`), or None where nothing current was measured;
+    ``reliability_measured`` says whether current figures exist at all."""
     from analysis.theme_reliability import load_reliability, theme_reliability
 
     themes = theme_infos()
@@ -94,7 +95,8 @@ def theme_summary(cat: Catalogue) -> dict[str, Any]:
         if r["present"]:
             documents.setdefault(r["doc_id"], []).append(
                 {"theme": r["theme"], "score": r["score"], "evidence": r["evidence"][:3]})
-    return {"documents_tagged": n, "themes": prevalence, "tags": documents}
+    return {"documents_tagged": n, "themes": prevalence, "tags": documents,
+            "reliability_measured": measured is not None}
 
 
 def topic_model(cat: Catalogue) -> dict[str, Any]:

@@ -5,14 +5,18 @@ missing from about half the reviews that show it, so its share is an undercount.
 come from ``scr eval-themes --cases 300 --write-reliability`` (held-out reviews composed by the
 sample generator from passages the classifier never trained on, see :mod:`app.eval_held_out`)
 and are kept in ``data/theme_reliability.json`` with a key of the tagger's inputs (passages,
-lexicon, taxonomy and the tagger's code). When the tagger changes the stored figures no longer
-describe it: they are then not shown (a warning is logged) until they are measured again.
+lexicon, taxonomy, the tagger's code) and of the code that measures it (the composer of the
+held-out reviews and the scoring). When either changes the stored figures no longer describe
+the tagger: they are then not shown (a warning is logged) until they are measured again. A
+theme shown in fewer than :data:`MIN_DOCUMENTS` test reviews gets no figures.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import math
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,14 +29,28 @@ RELIABILITY_PATH = Path(__file__).resolve().parents[1] / "data" / "theme_reliabi
 # below these a theme's figures carry a caution: recall under 0.75 misses one review in four
 LOW_RECALL = 0.75
 LOW_PRECISION = 0.85
+MIN_DOCUMENTS = 30  # test reviews showing a theme, for its figures to be shown
+MIN_CASES = 300  # for the figures users are shown (the default file)
+_ROOT = Path(__file__).resolve().parents[1]
+# besides the model's inputs: the code that turns its probabilities into tags, and the code
+# that composes and scores the test reviews
+KEYED_CODE = ("analysis/themes.py", "app/eval_held_out.py", "sampleweb/compose.py",
+              "sampleweb/passages.py")
 
 
 def tagger_key() -> str:
-    """The digest of the tagger's inputs, without the scikit-learn version (a newer release
-    retrains the model but should not hide its measured figures)."""
+    """The digest of the tagger's inputs (without the scikit-learn version: a newer release
+    retrains the model but should not hide its measured figures) and of :data:`KEYED_CODE`."""
     from analysis.theme_model import _inputs_digest
 
-    return _inputs_digest(library=False)
+    digest = hashlib.sha256(_inputs_digest(library=False).encode())
+    for name in KEYED_CODE:
+        try:
+            code = (_ROOT / name).read_bytes()
+        except OSError:  # not shipped: the figures cannot be tied to this tagger
+            code = b"\x00missing"
+        digest.update(name.encode() + b"\x00" + code)
+    return digest.hexdigest()[:16]
 
 
 def reliability_record(result: dict[str, Any], cases: int, seed: int) -> dict[str, Any]:
@@ -52,7 +70,8 @@ def reliability_record(result: dict[str, Any], cases: int, seed: int) -> dict[st
 
 def write_reliability(record: dict[str, Any], path: Path = RELIABILITY_PATH) -> Path:
     """Write the record (JSON, stable key order); returns the path."""
-    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    text = json.dumps(record, indent=1, sort_keys=True, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
     return path
 
 
@@ -76,14 +95,23 @@ def load_reliability(path: Path = RELIABILITY_PATH) -> dict[str, Any] | None:
 
 
 def theme_reliability(theme: str, record: dict[str, Any] | None) -> dict[str, Any] | None:
-    """One theme's measured figures, or None (not a core theme, or nothing measured)."""
+    """One theme's measured figures, or None (not a core theme, nothing measured, too few test
+    reviews showing it, or a damaged row)."""
     if record is None or theme not in CORE_THEMES:
         return None
     row = record["themes"].get(theme)
-    if not isinstance(row, dict) or "precision" not in row or "recall" not in row:
+    if not isinstance(row, dict) or not all(_fraction(row.get(k)) for k in ("precision",
+                                                                           "recall")):
+        return None
+    if not isinstance(row.get("documents"), int) or row["documents"] < MIN_DOCUMENTS:
         return None
     return {**row, "documents_measured": record.get("documents"),
             "measured": record.get("measured")}
+
+
+def _fraction(value: object) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value) and 0.0 <= value <= 1.0)
 
 
 def caution(row: dict[str, Any] | None) -> str:
@@ -95,8 +123,9 @@ def caution(row: dict[str, Any] | None) -> str:
     text = (f"The theme tagger, tested on {tested or 'synthetic'}{' synthetic' if tested else ''} "
             f"reviews it never trained on, found this theme in {found:.0%} of the reviews that "
             f"show it, and {right:.0%} of its tags were right")
+    notes = []
     if found < LOW_RECALL:
-        text += "; the figures here are likely to undercount it"
-    elif right < LOW_PRECISION:
-        text += "; some tagged reviews may not show it: read the quoted evidence"
-    return text + "."
+        notes.append("the figures here are likely to undercount it")
+    if right < LOW_PRECISION:
+        notes.append("some tagged reviews may not show it: read the quoted evidence")
+    return "; ".join([text, *notes]) + "."

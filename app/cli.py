@@ -147,8 +147,13 @@ def cmd_themes(args: argparse.Namespace) -> int:
     if args.json:
         _emit(summary)
         return 0
-    print(f"{summary['documents_tagged']} reviews tagged; precision and recall: the tagger's, "
-          "measured on held-out test reviews (scr eval-themes)")
+    print(f"{summary['documents_tagged']} reviews tagged")
+    if summary["reliability_measured"]:
+        print("prec., recall: the tagger's, measured on synthetic test reviews it never trained "
+              "on (scr eval-themes); -: tagged by rules alone, not measured")
+    else:
+        print("prec., recall: not available (data/theme_reliability.json is missing or was "
+              "measured on another version of the tagger)")
     print(f"{'docs':>5}  {'share':>6}  {'prec.':>5}  {'recall':>6}  theme")
     for t in summary["themes"]:
         rel = t["reliability"]
@@ -230,6 +235,9 @@ def cmd_eval_themes(args: argparse.Namespace) -> int:
     if args.write_reliability and args.blind:
         raise AtlasError("--write-reliability keeps the tagger's figures; it does not go with "
                          "--blind")
+    if args.write_reliability is True and args.cases < 300:
+        raise AtlasError("the figures users are shown need --cases 300 or more (give "
+                         "--write-reliability FILE to keep a smaller measure elsewhere)")
     if args.blind:
         from app.blind_reading import score_answers, write_kit
 

@@ -44,7 +44,8 @@ class HeldOutDoc:
     themes: set[str]  # every core theme its passages show
     planted: set[str]  # the core themes its present passages were written for
     denied: set[str]  # core themes it mentions only to deny
-    # core theme -> ids of the passages bearing on it (written for it or showing it besides)
+    # core theme -> ids of the passages bearing on it: written for it (present, denied or beside
+    # the point) or showing it besides
     passages: dict[str, set[str]] = field(default_factory=dict)
 
     def truth(self) -> dict:
@@ -55,11 +56,13 @@ class HeldOutDoc:
 
     @classmethod
     def from_truth(cls, row: dict) -> HeldOutDoc:
-        """A document without its text, from :meth:`truth`; KeyError, TypeError or
-        AttributeError if damaged (a kit written before passages were recorded has none)."""
+        """A document without its text, from :meth:`truth`; KeyError or TypeError if damaged
+        (a kit written before passages were recorded has none)."""
+        passages = row.get("passages") or {}
+        if not isinstance(passages, dict):
+            raise TypeError("passages: not a mapping")
         return cls(row["case"], row["doc_type"], [], set(row["themes"]), set(row["planted"]),
-                   set(row["denied"]),
-                   {str(t): set(ids) for t, ids in row.get("passages", {}).items()})
+                   set(row["denied"]), {str(t): set(ids) for t, ids in passages.items()})
 
 
 def held_out_documents(n_cases: int = DEFAULT_CASES, seed: int = 0) -> list[HeldOutDoc]:
@@ -133,23 +136,28 @@ def _resampled(counts: np.ndarray, cases: Sequence[str], passages: Sequence[Sequ
     case_draws = np.stack([np.bincount(rng.integers(0, len(index), len(index)),
                                        minlength=len(index)) for _ in range(rounds)], axis=1)
     ids = sorted({p for cell in passages for p in cell})
-    if ids:
-        col = {p: i for i, p in enumerate(ids)}
-        rows, cols, vals = [], [], []
-        for i, cell in enumerate(passages):
-            for p in cell:
-                rows.append(i)
-                cols.append(col[p])
-                vals.append(1.0 / len(cell))
-        mean_of = sparse.csr_matrix((vals, (rows, cols)), shape=(len(passages), len(ids)))
-        passage_draws = np.stack([np.bincount(rng.integers(0, len(ids), len(ids)),
-                                              minlength=len(ids)) for _ in range(rounds)], axis=1)
-        has = np.array([bool(cell) for cell in passages])
-        factor = np.where(has[:, None], mean_of @ passage_draws, 1.0)  # cells x rounds
-    else:
-        factor = np.ones((len(passages), rounds))
-    weights = factor.reshape(n_docs, n_themes, rounds) * case_draws[case_of][:, None, :]
-    return np.einsum("dtr,dtk->rtk", weights, counts)
+    passage_draws = np.stack([np.bincount(rng.integers(0, len(ids), len(ids)),
+                                          minlength=len(ids)) for _ in range(rounds)], axis=1)
+    cells = counts.reshape(-1, 3)
+    live = np.flatnonzero(cells.sum(axis=1))  # cells scoring nothing weigh nothing
+    # a live cell's passage factor: the mean draw count of its passages (1 without any)
+    col = {p: i for i, p in enumerate(ids)}
+    rows, cols, vals = [], [], []
+    for r, cell in enumerate(live):
+        for p in passages[cell]:
+            rows.append(r)
+            cols.append(col[p])
+            vals.append(1.0 / len(passages[cell]))
+    mean_of = sparse.csr_matrix((vals, (rows, cols)), shape=(len(live), len(ids)))
+    has = np.array([bool(passages[cell]) for cell in live], dtype=bool)
+    factor = np.where(has[:, None], mean_of @ passage_draws, 1.0) if ids else \
+        np.ones((len(live), rounds))
+    weights = factor * case_draws[case_of[live // n_themes]]  # live cells x rounds
+    boot = np.zeros((rounds, n_themes, 3))
+    for t in range(n_themes):
+        mine = live % n_themes == t
+        boot[:, t] = weights[mine].T @ cells[live[mine]]
+    return boot
 
 
 def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str = "themes",
@@ -182,9 +190,11 @@ def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str 
         "recall": round(float(tp / max(1, tp + fn)), 4),
         "f1": round(float(np.nan_to_num(_f1(tp, fp, fn))), 4),
         "f1_interval": interval(micro_boot),
-        "per_theme": {theme: {"precision": round(float(theme_tp[j] / max(1, theme_tagged[j])),
-                                                 4),
-                              "recall": round(float(theme_tp[j] / max(1, theme_shown[j])), 4),
+        # precision or recall None: nothing tagged, or no document shows the theme
+        "per_theme": {theme: {"precision": (round(float(theme_tp[j] / theme_tagged[j]), 4)
+                                            if theme_tagged[j] else None),
+                              "recall": (round(float(theme_tp[j] / theme_shown[j]), 4)
+                                         if theme_shown[j] else None),
                               "f1": round(float(np.nan_to_num(per_theme[j])), 4),
                               "interval": interval(per_theme_boot[:, j]),
                               "documents": int(total[j, 0] + total[j, 2])}

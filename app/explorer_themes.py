@@ -28,11 +28,15 @@ THEME_LIST_LIMIT = 50
 def themes_view(data: Path, reports: list[dict]) -> None:
     st.header("Themes across the reviews")
     summary = cached.themes(str(data))
+    measured = ("Found and right: how the tagger did on synthetic test reviews it never "
+                "trained on, the share of the reviews showing a theme that it found and the "
+                "share of its tags that were right. A theme with a low 'found' is undercounted "
+                "here; '-': tagged by rules alone, not measured."
+                if summary.get("reliability_measured") else
+                "The tagger's measured figures are not available (they are missing or were "
+                "measured on another version of the tagger).")
     st.caption(f"{summary['documents_tagged']} case-review documents tagged. A document can "
-               "carry several themes. Found and right: how the tagger did on synthetic test "
-               "reviews it never trained on, the share of the reviews showing a theme that it "
-               "found and the share of its tags that were right. A theme with a low 'found' "
-               "is undercounted here; '-': tagged by rules alone, not measured.")
+               f"carry several themes. {measured}")
     rows = sorted(({"theme": t["label"], "group": t["group"].replace("_", " & "),
                     "documents": t["documents"], "share": round(100 * t["share"]),
                     **_measured(t["reliability"])}
@@ -42,10 +46,9 @@ def themes_view(data: Path, reports: list[dict]) -> None:
                  column_config={"share": st.column_config.ProgressColumn(
                      "share of tagged documents", min_value=0, max_value=100, format="%d%%"),
                      "found": st.column_config.TextColumn(
-                         "found", help="recall on held-out test reviews; - : rules only, "
-                                       "not measured"),
+                         "found", help="recall on synthetic test reviews; -: not measured"),
                      "right": st.column_config.TextColumn(
-                         "right", help="precision on held-out test reviews")})
+                         "right", help="precision on synthetic test reviews")})
     labels = theme_labels()
     if not labels:
         st.info("The taxonomy has no themes.")

@@ -62,8 +62,10 @@ def test_bad_answers_get_one_line_errors(kit: Path, tmp_path: Path, content: str
         score_answers(kit, path)
 
 
-def test_a_damaged_truth_file_is_a_one_line_error(tmp_path: Path) -> None:
-    (tmp_path / "truth.json").write_text(json.dumps({"documents": {"doc-000.txt": {}}}))
+@pytest.mark.parametrize("row", [{}, {"case": "a", "doc_type": "briefing", "themes": [],
+                                       "planted": [], "denied": [], "passages": ["x"]}])
+def test_a_damaged_truth_file_is_a_one_line_error(tmp_path: Path, row: dict) -> None:
+    (tmp_path / "truth.json").write_text(json.dumps({"documents": {"doc-000.txt": row}}))
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"doc-000.txt": []}))
     with pytest.raises(AtlasError, match="damaged"):

@@ -191,6 +191,7 @@ def test_the_themes_view_says_how_far_to_trust_each_theme(data_env: Path, record
     table = at.dataframe[0].value
     assert {"found", "right"} <= set(table.columns)
     measured = {t["label"]: t["reliability"] for t in records["summary"]["themes"]}
+    assert sum(1 for rel in measured.values() if rel) >= 15  # the core themes, measured
     for _, row in table.iterrows():
         rel = measured[row["theme"]]
         assert row["found"] == (f"{rel['recall']:.0%}" if rel else "-")

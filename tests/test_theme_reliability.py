@@ -51,9 +51,9 @@ def test_figures_of_another_tagger_or_a_damaged_file_are_not_shown(
 
 def test_a_theme_row_and_its_caution() -> None:
     measured = record(voice_of_child={"precision": 0.9, "recall": 0.45, "f1": 0.6,
-                                      "interval": None, "documents": 10},
+                                      "interval": None, "documents": 40},
                       neglect={"precision": 0.7, "recall": 0.9, "f1": 0.79, "interval": None,
-                               "documents": 10})
+                               "documents": 40})
     assert theme_reliability("bruising_non_mobile", measured) is None  # rules only: unmeasured
     assert theme_reliability("neglect", None) is None and caution(None) == ""
     low_recall = caution(theme_reliability("voice_of_child", measured))
@@ -62,6 +62,19 @@ def test_a_theme_row_and_its_caution() -> None:
     assert "read the quoted evidence" in caution(theme_reliability("neglect", measured))
     fine = caution(theme_reliability("domestic_abuse", measured))
     assert "90% of its tags were right" in fine and ";" not in fine
+    both = caution({"precision": 0.6, "recall": 0.5, "documents_measured": 627})
+    assert "undercount" in both and "read the quoted evidence" in both
+
+
+@pytest.mark.parametrize("row", [
+    {"precision": 0.9, "recall": 0.9, "documents": 12},  # too few test reviews show it
+    {"precision": None, "recall": 0.0, "documents": 40},  # never tagged
+    {"precision": 0.9, "recall": "high", "documents": 40},
+    {"precision": 1.5, "recall": 0.9, "documents": 40},
+    {"precision": 0.9, "recall": 0.9},
+])
+def test_rows_that_say_nothing_reliable_are_not_shown(row: dict) -> None:
+    assert theme_reliability("neglect", record(neglect=row)) is None
 
 
 def test_eval_themes_writes_the_figures(tmp_path: Path,
@@ -72,9 +85,14 @@ def test_eval_themes_writes_the_figures(tmp_path: Path,
     written = load_reliability(target)
     assert written["cases"] == 2 and set(written["themes"]) == set(CORE_THEMES)
     assert written["command"].startswith("scr eval-themes --cases 2")
+    for theme, row in written["themes"].items():  # two cases: most themes show in none
+        if not row["documents"]:
+            assert row["recall"] is None and theme_reliability(theme, written) is None
     assert main(["eval-themes", "--blind", str(tmp_path / "kit"), "--write-reliability"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "does not go with --blind" in err
+    assert main(["eval-themes", "--cases", "2", "--write-reliability"]) == 2  # the shown file
+    assert "need --cases 300 or more" in capsys.readouterr().err
     missing = tmp_path / "no" / "such" / "dir.json"
     assert main(["eval-themes", "--cases", "1", "--write-reliability", str(missing)]) == 2
     assert capsys.readouterr().err.startswith(f"scr: cannot write {missing}")
