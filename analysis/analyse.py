@@ -11,6 +11,7 @@ import hashlib
 import logging
 from collections import Counter
 
+from analysis.language import mainly_welsh
 from analysis.taxonomy import load_taxonomy, theme_labels
 from analysis.themes import TAGGER_VERSION, tag_pages
 from analysis.topics import fit_topic_model, paragraph_units
@@ -24,6 +25,9 @@ def run_themes(cat: Catalogue) -> Counter[str]:
     counts: Counter[str] = Counter()
     for doc_id in cat.review_ids_needing_themes(TAGGER_VERSION):
         pages = cat.page_texts(doc_id)
+        if mainly_welsh(pages):  # the tagger reads English: untagged, not counted as tagged
+            counts["welsh_not_tagged"] += 1
+            continue
         paged = bool((cat.extraction(doc_id) or {}).get("paged", 1))
         rows = [tag.as_row() for tag in tag_pages(pages, themes)]
         if not paged:

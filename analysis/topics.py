@@ -3,6 +3,9 @@
 Units are paragraphs (blank-line separated; short ones merged with the next until a unit has
 :data:`MIN_UNIT_WORDS` words), each remembering its document and page. Before fitting:
 
+* **Welsh** paragraphs (:func:`analysis.language.is_welsh`) are left out: Welsh boards publish
+  in both languages, and Welsh function words would make a topic of their own;
+
 * **boilerplate** paragraphs, those whose wording (ignoring capitalised words and numbers)
   recurs in more than :data:`BOILERPLATE_DOC_SHARE` of the documents (and in at least
   :data:`BOILERPLATE_MIN_DOCS`), are dropped: "the full report is available on the partnership
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.language import is_welsh
 from analysis.topic_quality import npmi_coherence, theme_alignment, topic_stability
 
 log = logging.getLogger(__name__)
@@ -230,8 +234,9 @@ def fit_topic_model(units: Sequence[Unit], theme_map: Mapping[str, Sequence[str]
     (doc id -> {topic id: share}) and ``alignment``.
     """
     started = time.perf_counter()
-    kept = drop_boilerplate(units)
-    dropped = len(units) - len(kept)
+    english = [u for u in units if not is_welsh(u.text)]
+    kept = drop_boilerplate(english)
+    dropped = len(english) - len(kept)
     texts = [u.text for u in kept]
     candidates = sorted({k for k in ks if 2 <= k <= len(kept) // 8})
     if not candidates and len(kept) >= 16:
@@ -325,7 +330,8 @@ def fit_topic_model(units: Sequence[Unit], theme_map: Mapping[str, Sequence[str]
     elapsed = time.perf_counter() - started
     model = {
         "method": "nmf", "k": chosen, "units": "paragraphs", "n_units": len(kept),
-        "boilerplate_dropped": dropped, "vocabulary": int(matrix.shape[1]),
+        "boilerplate_dropped": dropped, "welsh_dropped": len(units) - len(english),
+        "vocabulary": int(matrix.shape[1]),
         "selection": {
             "rule": (f"best mean NPMI (top-{n_terms} terms, over units) among k in "
                      f"{candidates} with {runs}-run stability >= {min_stability}"),
