@@ -236,7 +236,7 @@ def test_themes_view(data_env: Path, reports: list[dict]) -> None:
     at = run_app(view="Themes")
     assert at.header[0].value == "Themes across the reviews"
     table = at.dataframe[0].value
-    assert list(table.columns) == ["theme", "group", "documents", "share"]
+    assert list(table.columns) == ["theme", "group", "documents", "share", "found", "right"]
     assert list(table["documents"]) == sorted(table["documents"], reverse=True)
     assert table["share"].between(0, 100).all()
     at.selectbox(key="theme").select("domestic_abuse")
