@@ -25,7 +25,7 @@ from analysis.docmodel import Bullets, Chart, Doc, Paragraph, Quote, Section, Ta
 from analysis.queries import DOC_ORDER, case_records
 from analysis.taxonomy import theme_infos
 from analysis.theme_reliability import caution, load_reliability, theme_reliability
-from analysis.trends import AGE_BANDS, UNKNOWN, age_band, select, theme_evidence
+from analysis.trends import AGE_BANDS, UNKNOWN, age_band, read_cases, select, theme_evidence
 from ingest.catalogue import Catalogue
 from ingest.errors import AtlasError
 
@@ -157,9 +157,11 @@ def compose(cat: Catalogue, theme_ids: str | Sequence[str], *,
                          f"{', '.join(sorted(by_id))}")
     labels = {t.id: t.label for t in taxonomy}
     try:
-        cases = select(case_records(cat), years=years, **selection)
+        selected = select(case_records(cat), years=years, **selection)
     except ValueError as exc:
         raise AtlasError(str(exc)) from exc
+    cases = read_cases(selected)  # a case nothing could be read from says nothing of themes
+    unread = len(selected) - len(cases)
     with_theme = [c for c in cases if all(t in c["themes"] for t in wanted)]
     name = " and ".join(labels[t] for t in wanted)
     narrowed = _selection_text(years, selection)
@@ -172,7 +174,10 @@ def compose(cat: Catalogue, theme_ids: str | Sequence[str], *,
               scope=(f"{len(with_theme)} of the {len(cases)} case reviews in SCR Atlas{narrowed} "
                      f"carry {'these themes' if len(wanted) > 1 else 'this theme'}{span}; "
                      f"{tagged} of their documents are tagged with "
-                     f"{'them' if len(wanted) > 1 else 'it'}."))
+                     f"{'them' if len(wanted) > 1 else 'it'}."
+                     + (f" {unread} more case review{'s' if unread > 1 else ''} could not be "
+                        "read by the theme tagger (no text extracted, or in Welsh) and "
+                        f"{'are' if unread > 1 else 'is'} left out." if unread else "")))
     about = [Paragraph(f"{labels[t]}: {by_id[t].definition}") for t in wanted]
     measured = load_reliability()
     for t in wanted:

@@ -13,6 +13,7 @@ from ingest.catalogue import Catalogue
 def report_records(cat: Catalogue, include_all: bool = False) -> list[dict[str, Any]]:
     """One record per case-review document, with the contract's fields first."""
     theme_map = cat.theme_map()
+    tagged = cat.tagged_ids()
     rows = cat.reports(include_all=include_all)
     shared = _case_facts(rows)
     out = []
@@ -25,7 +26,7 @@ def report_records(cat: Catalogue, include_all: bool = False) -> list[dict[str, 
             "id": r["id"], "url": r["url"], "title": r["title"], "board": r["board"],
             "year": r["year"], "doc_type": r["doc_type"], "review_type": r["review_type"],
             "child": r["child"], "pages": r["pages"] if r["paged"] else None,
-            "themes": theme_map.get(r["id"], []),
+            "themes": theme_map.get(r["id"], []), "tagged": r["id"] in tagged,
             "month": r["month"], "nation": r["nation"], "region": r["region"],
             "status": r["status"], "status_reason": r["status_reason"],
             "content_type": r["content_type"], "sha256": r["sha256"],
@@ -122,6 +123,8 @@ def case_records(cat: Catalogue) -> list[dict[str, Any]]:
             "age_months": first["age_months"], "gender": first["gender"],
             "outcome": first["outcome"],
             "themes": sorted({t for r in docs for t in r["themes"]}),
+            # whether the tagger read any of its documents (else its themes are unknown)
+            "tagged": any(r["tagged"] for r in docs),
             "documents": [{"id": r["id"], "doc_type": r["doc_type"], "title": r["title"],
                            "year": r["year"], "url": r["url"], "pages": r["pages"],
                            "status": r["status"]} for r in docs],

@@ -12,6 +12,10 @@ would count a review three times when it published three documents.
   lift (observed / expected if independent: ``both * N / (a * b)``); and the same for the
   triple of domestic abuse, parental mental ill health and parental substance misuse.
 
+Shares and lifts are over the cases the tagger could read (``read_cases``: at least one document
+tagged); a case whose documents all failed extraction or are in Welsh says nothing about its
+themes and is counted apart (``untagged``), not as a case without them.
+
 Every figure lists its case ids, so it can be drilled into; ``evidence`` gives the passages
 (page and sentence) behind one theme in one case. ``select`` narrows the cases first (e.g.
 infant deaths published since 2019).
@@ -72,13 +76,19 @@ def select(cases: Iterable[Mapping[str, Any]], *, years: Years | None = None,
     return out
 
 
+def read_cases(cases: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The cases with a document the tagger read (``tagged``; records without the key count)."""
+    return [c for c in cases if c.get("tagged", True)]
+
+
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
 def prevalence(cases: Sequence[Mapping[str, Any]], by: str,
                themes: Sequence[str] | None = None) -> dict[str, Any]:
-    """Per value of ``by``: cases, and per theme the cases carrying it (ids) and their share."""
+    """Per value of ``by``: the cases read (``cases``) and not (``untagged``), and per theme the
+    cases carrying it (ids) and their share of the cases read."""
     if by not in DIMENSIONS:
         raise ValueError(f"cannot break down by {by!r}: use one of {', '.join(DIMENSIONS)}")
     groups: dict[Any, list[Mapping[str, Any]]] = {}
@@ -96,14 +106,16 @@ def prevalence(cases: Sequence[Mapping[str, Any]], by: str,
 
     rows = []
     for value in sorted(groups, key=order):
-        members = groups[value]
+        members = read_cases(groups[value])
         per_theme = {}
         for t in theme_ids:
             ids = sorted(c["case"] for c in members if t in c.get("themes", []))
             per_theme[t] = {"cases": len(ids), "share": _share(len(ids), len(members)),
                             "case_ids": ids}
-        rows.append({"value": value, "cases": len(members), "themes": per_theme})
-    return {"by": by, "cases": len(cases), "groups": rows}
+        rows.append({"value": value, "cases": len(members),
+                     "untagged": len(groups[value]) - len(members), "themes": per_theme})
+    read = len(read_cases(cases))
+    return {"by": by, "cases": read, "untagged": len(cases) - read, "groups": rows}
 
 
 def _lift(both: int, counts: Sequence[int], n: int) -> float | None:
@@ -115,7 +127,11 @@ def _lift(both: int, counts: Sequence[int], n: int) -> float | None:
 
 def cooccurrence(cases: Sequence[Mapping[str, Any]], themes: Sequence[str] | None = None,
                  triple: Sequence[str] = TRIPLE) -> dict[str, Any]:
-    """Every pair of themes (with both, each, lift, case ids), best lift first; the triple."""
+    """Every pair of themes (with both, each, lift, case ids), best lift first; the triple.
+    Over the cases read (``cases``); ``untagged`` counts the others."""
+    untagged = len(cases)
+    cases = read_cases(cases)
+    untagged -= len(cases)
     n = len(cases)
     carrying: dict[str, set[str]] = {}
     for case in cases:
@@ -138,7 +154,7 @@ def cooccurrence(cases: Sequence[Mapping[str, Any]], themes: Sequence[str] | Non
             "at_least_two": sum(k >= 2 for k in how_many),
             "none": sum(k == 0 for k in how_many),
             "lift": _lift(len(all_of), [len(s) for s in sets], n)}
-    return {"cases": n, "pairs": pairs, "triple": trio}
+    return {"cases": n, "untagged": untagged, "pairs": pairs, "triple": trio}
 
 
 def theme_evidence(tags_of: Callable[[str], list[dict[str, Any]]], case: Mapping[str, Any],

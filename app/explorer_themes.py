@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.theme_reliability import caution
-from analysis.trends import DIMENSIONS, cooccurrence, prevalence
+from analysis.trends import DIMENSIONS, cooccurrence, prevalence, read_cases
 from app import explorer_data as cached
 from app.explorer_downloads import download
 from app.explorer_themes_brief import area_section, passages_section, recommendations_section
@@ -58,9 +58,11 @@ def themes_view(data: Path, reports: list[dict]) -> None:
     if not with_theme:
         st.info(f"No case-review document carries the theme {labels[theme]!r}.")
         return
-    cases = cached.cases(str(data))
+    every_case = cached.cases(str(data))
+    cases = read_cases(every_case)  # shares are of the reviews the tagger could read
     measured = next((t["reliability"] for t in summary["themes"] if t["id"] == theme), None)
-    _theme_lead(cases, theme, labels[theme], len(with_theme), measured)
+    _theme_lead(cases, theme, labels[theme], len(with_theme), measured,
+                unread=len(every_case) - len(cases))
     _over_time(cases, theme)
     _theme_trends(data, theme, labels)
     area_section(cases, theme)
@@ -91,15 +93,18 @@ def _measured(reliability: dict | None) -> dict[str, str]:
 
 
 def _theme_lead(cases: list[dict], theme: str, label: str, documents: int,
-                reliability: dict | None = None) -> None:
+                reliability: dict | None = None, unread: int = 0) -> None:
     """The briefing's opening: how many reviews (one per case) carry the theme, and when."""
     st.subheader(f"Learning from case reviews: {label}")
     carrying = [c for c in cases if theme in c["themes"]]
     years = sorted(c["year"] for c in carrying if c["year"])
     span = f", published {years[0]}\u2013{years[-1]}" if years else ""
     share = round(100 * len(carrying) / len(cases)) if cases else 0
+    left_out = (f" {unread} more review{'s' if unread > 1 else ''} could not be read by the "
+                "theme tagger (no text extracted, or in Welsh) and "
+                f"{'are' if unread > 1 else 'is'} left out." if unread else "")
     st.markdown(f"**{len(carrying)}** of {len(cases)} reviews ({share}%) carry this theme"
-                f"{span}; {documents} of their documents are tagged with it.")
+                f"{span}; {documents} of their documents are tagged with it.{left_out}")
     if reliability:
         st.caption(caution(reliability))
 

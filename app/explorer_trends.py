@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analysis.trends import AGE_BANDS, DIMENSIONS, UNKNOWN, prevalence, select
+from analysis.trends import AGE_BANDS, DIMENSIONS, UNKNOWN, prevalence, read_cases, select
 from app import explorer_data as cached
 from app.explorer_trends_drill import show_cases
 from app.explorer_trends_pairs import pairs_section
@@ -50,9 +50,12 @@ def trends_view(data: Path, reports: list[dict]) -> None:
         return
     cases = _narrow(all_cases)
     log.debug("trends: %d of %d cases after narrowing", len(cases), len(all_cases))
+    unread = len(cases) - len(read_cases(cases))
+    left_out = (f" {unread} of them could not be read by the theme tagger (no text extracted, "
+                "or in Welsh) and are left out of the shares." if unread else "")
     st.caption(f"**{len(cases)}** of {len(all_cases)} cases. One case is one review, whatever "
                "the number of documents it published; it carries a theme when any of its "
-               "documents does, and its year is its earliest publication year.")
+               "documents does, and its year is its earliest publication year." + left_out)
     if not cases:
         st.info("No case matches the narrowing: widen the years, outcome or age band.")
         return
@@ -120,14 +123,14 @@ def _prevalence_section(cases: Sequence[Mapping[str, Any]], labels: Mapping[str,
     with st.expander("The heatmap as a table", expanded=False):
         st.caption(f"{SHOW[show]} carrying each theme, per {md(dimension_label(by))}; "
                    f"{ALL}: every case counted.")
-        n = len(cases)
+        n = table["cases"]  # the cases read
         wide = []
         for t in order:
             row: dict[str, Any] = {"theme": labels[t]}
             for v, g in zip(values, table["groups"], strict=True):
                 row[v] = g["themes"][t][show] if show == "cases" \
                     else round(100 * g["themes"][t]["share"])
-            row[ALL] = totals[t] if show == "cases" else round(100 * totals[t] / n)
+            row[ALL] = totals[t] if show == "cases" else round(100 * totals[t] / n) if n else 0
             wide.append(row)
         st.dataframe(pd.DataFrame(wide, columns=["theme", *values, ALL]), hide_index=True,
                      width="stretch")

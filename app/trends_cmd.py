@@ -63,7 +63,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
                                     "child": by_id[case_id]["child"],
                                     "evidence": evidence(cat, by_id[case_id], t, limit=3)})
     if args.json:
-        json.dump({"cases": len(cases), "prevalence": table, "cooccurrence": pairs,
+        json.dump({"cases": table["cases"], "untagged": table["untagged"],
+                   "prevalence": table, "cooccurrence": pairs,
                    "drill": drilled}, sys.stdout, indent=1, ensure_ascii=False, default=str)
         sys.stdout.write("\n")
         return 0
@@ -79,7 +80,10 @@ def cmd_trends(args: argparse.Namespace) -> int:
         return 0
     if args.pairs:
         tri = pairs["triple"]
-        print(f"{pairs['cases']} cases. {' x '.join(tri['themes'])}: all three in {tri['all']} "
+        unread = (f" ({pairs['untagged']} more could not be read by the theme tagger)"
+                  if pairs["untagged"] else "")
+        print(f"{pairs['cases']} cases{unread}. {' x '.join(tri['themes'])}: all three in "
+              f"{tri['all']} "
               f"(lift {tri['lift']}), at least two in {tri['at_least_two']}, none in "
               f"{tri['none']}")
         print(f"{'both':>5} {'lift':>6}  pair")
@@ -88,7 +92,9 @@ def cmd_trends(args: argparse.Namespace) -> int:
                   f"{p['a']} + {p['b']} ({p['a_cases']}, {p['b_cases']})")
         return 0
     width = max(len(t) for t in themes)
-    print(f"{table['cases']} cases by {args.by}; share of cases carrying each theme")
+    unread = (f" ({table['untagged']} more could not be read by the theme tagger and are left "
+              "out)" if table["untagged"] else "")
+    print(f"{table['cases']} cases by {args.by}{unread}; share of cases carrying each theme")
     print(f"{args.by:>14} {'cases':>5}  " + "  ".join(f"{t[:width]:>{width}}" for t in themes))
     for g in table["groups"]:
         shares = "  ".join(

@@ -498,6 +498,10 @@ class Catalogue(FactsTables):
             out.setdefault(r[0], []).append(r[1])
         return out
 
+    def tagged_ids(self) -> set[str]:
+        """Ids of the documents the theme tagger read (tagged, with or without a theme)."""
+        return {r[0] for r in self.db.execute("SELECT DISTINCT doc_id FROM themes")}
+
     def all_theme_rows(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM themes ORDER BY doc_id, theme")
         return [dict(r) | {"evidence": json.loads(r["evidence"] or "[]")} for r in rows]

@@ -64,6 +64,11 @@ def test_counts_agree_with_scr_themes_and_every_review_carries_the_theme(
               and any(t["theme"] == "domestic_abuse" for t in ts)}
     assert doc.scope.startswith(f"{len(cases)} of the ")
     assert f"; {len(tagged)} of their documents are tagged with it." in doc.scope
+    # the sample's case whose only report is encrypted is left out of the denominator
+    read = sum(1 for c in case_records_all(full_build) if c["tagged"])
+    assert f" of the {read} case reviews" in doc.scope
+    assert doc.scope.endswith("1 more case review could not be read by the theme tagger (no "
+                              "text extracted, or in Welsh) and is left out.")
     table = next(b for b in doc.section("Case reviews referenced").blocks
                  if isinstance(b, Table))
     referenced = {row[5] for row in table.rows}

@@ -73,6 +73,8 @@ def test_scr_trends_on_the_sample_web(full_build: Build,
     out = json.loads(capsys.readouterr().out)
     years = out["prevalence"]["groups"]
     assert sum(g["cases"] for g in years) == out["cases"] > 0
+    # the sample web's case whose only document is encrypted: its themes are unknown
+    assert sum(g["untagged"] for g in years) == out["untagged"] == 1
     assert out["cooccurrence"]["pairs"] and "triple" in out["cooccurrence"]
     assert main(["trends", "--pairs", "--outcome", "death", "--data", data]) == 0
     assert "cases." in capsys.readouterr().out
@@ -86,3 +88,18 @@ def test_scr_trends_on_the_sample_web(full_build: Build,
     for bad in (",", "domestic_abuze"):
         assert main(["trends", "--theme", bad, "--data", data]) == 2
         assert "unknown theme" in capsys.readouterr().err
+
+
+def test_a_case_nothing_could_be_read_from_is_counted_apart() -> None:
+    # case "x": its only document failed extraction (or is in Welsh): its themes are unknown
+    unread = {"case": "x", "year": 2019, "nation": "Wales", "outcome": "death",
+              "age_months": 5, "themes": [], "tagged": False}
+    table = prevalence([*CASES, unread], "year", [DA])
+    row = next(g for g in table["groups"] if g["value"] == 2019)
+    assert row["cases"] == 2 and row["untagged"] == 1 and row["themes"][DA]["share"] == 1.0
+    assert table["cases"] == 5 and table["untagged"] == 1
+    out = cooccurrence([*CASES, unread])
+    assert out["cases"] == 5 and out["untagged"] == 1
+    assert out["triple"]["none"] == 2  # as without it
+    pair = next(p for p in out["pairs"] if (p["a"], p["b"]) == (DA, PMH))
+    assert pair["lift"] == pytest.approx(10 / 6, abs=1e-3)
