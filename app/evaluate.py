@@ -21,7 +21,7 @@ from analysis.queries import report_records
 from analysis.taxonomy import CORE_THEMES
 from analysis.topic_quality import theme_alignment
 from app import eval_facts
-from app.eval_held_out import HeldOutDoc, score
+from app.eval_held_out import BOOTSTRAP_ROUNDS, HeldOutDoc, score
 from app.pipeline import open_catalogue
 from ingest.errors import AtlasError
 
@@ -174,7 +174,7 @@ def evaluate(data: Path, manifest_dir: Path | None = None) -> dict[str, Any]:
         scores["themes"] = theme_scores(scored)
         held = [(t, r) for t, r in scored if t.get("held_out")]
         if held:  # documents composed only of passages the tagger never trained on
-            scores["themes_held_out"] = theme_scores(held)
+            scores["themes_held_out"] = theme_scores(held, rounds=BOOTSTRAP_ROUNDS)
             if all("planted_themes" in t for t, _ in held):  # beside: the written-for themes
                 scores["themes_held_out_planted"] = theme_scores(held, "planted_themes")
         planted = {found[k]["id"]: truth[k].get("themes", []) for k in originals}
@@ -194,9 +194,12 @@ def evaluate(data: Path, manifest_dir: Path | None = None) -> dict[str, Any]:
     return scores
 
 
-def theme_scores(pairs: list[tuple[dict, dict]], truth_key: str = "themes") -> dict[str, Any]:
+def theme_scores(pairs: list[tuple[dict, dict]], truth_key: str = "themes",
+                 rounds: int = 0) -> dict[str, Any]:
     """Micro precision, recall and F1, per-theme F1 and the denied-themes-tagged rate, computed
-    by :func:`app.eval_held_out.score` (one implementation for both evaluations).
+    by :func:`app.eval_held_out.score` (one implementation for both evaluations); with
+    ``rounds``, also the micro-F1's 95% interval (``f1_interval``) from the two-way bootstrap
+    of cases and passages (the manifest's ``case`` and ``theme_passages``).
 
     ``truth_key``: the manifest's "themes" (every theme the document's passages show) or
     "planted_themes" (only the themes its present passages were written for)."""
@@ -206,13 +209,17 @@ def theme_scores(pairs: list[tuple[dict, dict]], truth_key: str = "themes") -> d
         gold = set(truth.get(truth_key, [])) & core
         # a theme the document mentions only to deny it ("no evidence of domestic abuse")
         denied = (set(truth.get("negated_themes", [])) & core) - gold
-        docs.append(HeldOutDoc(str(i), truth.get("doc_type", ""), [], gold, gold, denied))
+        passages = {t: set(ids) for t, ids in (truth.get("theme_passages") or {}).items()
+                    if t in core}
+        docs.append(HeldOutDoc(truth.get("case") or f"doc-{i}", truth.get("doc_type", ""), [],
+                               gold, gold, denied, passages))
         predicted.append(set(found["themes"]) & core)
-    got = score(docs, predicted, rounds=0)
+    got = score(docs, predicted, rounds=rounds)
     return {
         "documents": got["documents"], "precision": got["precision"], "recall": got["recall"],
         "f1": got["f1"], "per_theme_f1": {t: row["f1"] for t, row in got["per_theme"].items()},
         "negated": got["denied"], "negated_tagged_rate": got["denied_tagged_rate"],
+        **({"f1_interval": got["f1_interval"], "cases": got["cases"]} if rounds else {}),
     }
 
 
@@ -344,8 +351,11 @@ def format_table(scores: dict[str, Any]) -> str:
         th = scores.get(key)
         if not th:
             continue
-        rows += [(f"{label} P / R / F1 ({th.get('documents', '?')} documents)",
-                  f"{th['precision']:.3f} / {th['recall']:.3f} / {th['f1']:.3f}")]
+        ci = th.get("f1_interval")
+        rows += [(f"{label} P / R / F1{' [95% interval]' if ci else ''} "
+                  f"({th.get('documents', '?')} documents)",
+                  f"{th['precision']:.3f} / {th['recall']:.3f} / {th['f1']:.3f}"
+                  + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else ""))]
         if key == "themes_held_out_planted":
             continue
         if th.get("per_theme_f1"):

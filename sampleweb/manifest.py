@@ -87,6 +87,7 @@ def doc_entry(doc: Doc) -> dict:
         "themes": sorted(content.themes), "planted_themes": sorted(content.planted),
         "negated_themes": sorted(content.negated),
         "confuser_themes": sorted(content.confusers), "format": doc.format,
+        "theme_passages": {t: sorted(ids) for t, ids in sorted(content.passages.items())},
         "held_out": bool(case and case.held_out),
         "pages": doc.pages if doc.format == "pdf" else None, "title": doc.title,
         "expected_status": doc.status, "discoverable": doc.discoverable,

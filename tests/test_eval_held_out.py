@@ -95,3 +95,17 @@ def test_the_interval_widens_when_a_theme_rests_on_few_passages() -> None:
     width = [r["per_theme"]["neglect"]["interval"][1] - r["per_theme"]["neglect"]["interval"][0]
              for r in (cases_only, two_way)]
     assert width[1] > 2 * width[0]
+
+
+def test_scr_eval_theme_scores_share_the_metric_and_give_the_held_out_interval() -> None:
+    from app.evaluate import theme_scores
+
+    pairs = [({"case": f"c{i // 2}", "themes": ["neglect"], "negated_themes": ["domestic_abuse"],
+               "theme_passages": {"neglect": [f"p{i % 5}"], "domestic_abuse": ["q1"]}},
+              {"themes": ["neglect"] if i % 3 else ["domestic_abuse"]}) for i in range(30)]
+    plain = theme_scores(pairs)
+    assert "f1_interval" not in plain and plain["negated"] == 30
+    assert plain["negated_tagged_rate"] == round(10 / 30, 4)
+    with_ci = theme_scores(pairs, rounds=300)
+    low, high = with_ci["f1_interval"]
+    assert low < with_ci["f1"] == plain["f1"] < high and with_ci["cases"] == 15
