@@ -235,8 +235,10 @@ def cmd_eval_themes(args: argparse.Namespace) -> int:
     if args.write_reliability and args.blind:
         raise AtlasError("--write-reliability keeps the tagger's figures; it does not go with "
                          "--blind")
-    if args.write_reliability is True and args.cases < 300:
-        raise AtlasError("the figures users are shown need --cases 300 or more (give "
+    from analysis.theme_reliability import MIN_CASES
+
+    if args.write_reliability is True and args.cases < MIN_CASES:
+        raise AtlasError(f"the figures users are shown need --cases {MIN_CASES} or more (give "
                          "--write-reliability FILE to keep a smaller measure elsewhere)")
     if args.blind:
         from app.blind_reading import score_answers, write_kit
