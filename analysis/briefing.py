@@ -25,7 +25,15 @@ from analysis.docmodel import Bullets, Chart, Doc, Paragraph, Quote, Section, Ta
 from analysis.queries import DOC_ORDER, case_records
 from analysis.taxonomy import theme_infos
 from analysis.theme_reliability import caution, load_reliability, theme_reliability
-from analysis.trends import AGE_BANDS, UNKNOWN, age_band, read_cases, select, theme_evidence
+from analysis.trends import (
+    AGE_BANDS,
+    UNKNOWN,
+    age_band,
+    left_out_sentence,
+    read_cases,
+    select,
+    theme_evidence,
+)
 from ingest.catalogue import Catalogue
 from ingest.errors import AtlasError
 
@@ -175,9 +183,7 @@ def compose(cat: Catalogue, theme_ids: str | Sequence[str], *,
                      f"carry {'these themes' if len(wanted) > 1 else 'this theme'}{span}; "
                      f"{tagged} of their documents are tagged with "
                      f"{'them' if len(wanted) > 1 else 'it'}."
-                     + (f" {unread} more case review{'s' if unread > 1 else ''} could not be "
-                        "read by the theme tagger (no text extracted, or in Welsh) and "
-                        f"{'are' if unread > 1 else 'is'} left out." if unread else "")))
+                     + left_out_sentence(unread, "case review")))
     about = [Paragraph(f"{labels[t]}: {by_id[t].definition}") for t in wanted]
     measured = load_reliability()
     for t in wanted:

@@ -316,16 +316,20 @@ def train(directory: Path = PASSAGE_DIR, calibrate: bool = True) -> ThemeModel:
 
 def _inputs_digest(library: bool = True) -> str:
     """A digest of everything the trained model depends on: passages, taxonomy, lexicon, the
-    code of the tagger and (with ``library``) the scikit-learn version."""
-    import sklearn
-
+    code of the tagger and (with ``library``) the scikit-learn version (imported only then: a
+    second of start-up for the callers that do not need it)."""
     from analysis.taxonomy import LEXICON_DIR, TAXONOMY_PATH
 
     here = Path(__file__).resolve().parent
     files = (sorted(PASSAGE_DIR.glob("*.toml")) + sorted(LEXICON_DIR.glob("*.toml"))
              + [TAXONOMY_PATH] + [here / f"{m}.py" for m in
                                   ("theme_model", "theme_calibration", "theme_rules")])
-    digest = hashlib.sha256(sklearn.__version__.encode() if library else b"")
+    if library:
+        import sklearn
+
+        digest = hashlib.sha256(sklearn.__version__.encode())
+    else:
+        digest = hashlib.sha256(b"")
     for file in files:
         digest.update(file.name.encode() + b"\x00" + file.read_bytes())
     return digest.hexdigest()[:16]

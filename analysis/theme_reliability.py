@@ -25,13 +25,13 @@ from analysis.taxonomy import CORE_THEMES
 
 log = logging.getLogger(__name__)
 
-RELIABILITY_PATH = Path(__file__).resolve().parents[1] / "data" / "theme_reliability.json"
+_ROOT = Path(__file__).resolve().parents[1]
+RELIABILITY_PATH = _ROOT / "data" / "theme_reliability.json"
 # below these a theme's figures carry a caution: recall under 0.75 misses one review in four
 LOW_RECALL = 0.75
 LOW_PRECISION = 0.85
 MIN_DOCUMENTS = 30  # test reviews showing a theme, for its figures to be shown
 MIN_CASES = 300  # for the figures users are shown (the default file)
-_ROOT = Path(__file__).resolve().parents[1]
 # besides the model's inputs: the code that turns its probabilities into tags, and the code
 # that composes and scores the test reviews
 KEYED_CODE = ("analysis/themes.py", "app/eval_held_out.py", "sampleweb/compose.py",

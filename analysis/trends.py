@@ -81,6 +81,15 @@ def read_cases(cases: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [c for c in cases if c.get("tagged", True)]
 
 
+def left_out_sentence(unread: int, noun: str = "review") -> str:
+    """" N more reviews could not be read ... and are left out." ("" when none was)."""
+    if not unread:
+        return ""
+    plural = unread > 1
+    return (f" {unread} more {noun}{'s' if plural else ''} could not be read by the theme tagger "
+            f"(no text extracted, or in Welsh) and {'are' if plural else 'is'} left out.")
+
+
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
@@ -129,9 +138,8 @@ def cooccurrence(cases: Sequence[Mapping[str, Any]], themes: Sequence[str] | Non
                  triple: Sequence[str] = TRIPLE) -> dict[str, Any]:
     """Every pair of themes (with both, each, lift, case ids), best lift first; the triple.
     Over the cases read (``cases``); ``untagged`` counts the others."""
-    untagged = len(cases)
-    cases = read_cases(cases)
-    untagged -= len(cases)
+    read = read_cases(cases)
+    untagged, cases = len(cases) - len(read), read
     n = len(cases)
     carrying: dict[str, set[str]] = {}
     for case in cases:

@@ -149,9 +149,8 @@ def _resampled(counts: np.ndarray, cases: Sequence[str], passages: Sequence[Sequ
             cols.append(col[p])
             vals.append(1.0 / len(passages[cell]))
     mean_of = sparse.csr_matrix((vals, (rows, cols)), shape=(len(live), len(ids)))
-    has = np.array([bool(passages[cell]) for cell in live], dtype=bool)
-    factor = np.where(has[:, None], mean_of @ passage_draws, 1.0) if ids else \
-        np.ones((len(live), rounds))
+    factor = mean_of @ passage_draws
+    factor[[not passages[cell] for cell in live]] = 1.0
     weights = factor * case_draws[case_of[live // n_themes]]  # live cells x rounds
     boot = np.zeros((rounds, n_themes, 3))
     for t in range(n_themes):
@@ -173,8 +172,7 @@ def score(docs: Sequence[HeldOutDoc], predicted: Sequence[set[str]], truth: str 
 
     def interval(values: np.ndarray) -> list[float] | None:
         values = values[~np.isnan(values)]  # resamples with nothing to score left out
-        # (no rounds: no interval)
-        if not values.size:
+        if not values.size:  # (or no rounds)
             return None
         return [round(float(v), 4) for v in np.percentile(values, (2.5, 97.5))]
 

@@ -16,7 +16,13 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.theme_reliability import caution
-from analysis.trends import DIMENSIONS, cooccurrence, prevalence, read_cases
+from analysis.trends import (
+    DIMENSIONS,
+    cooccurrence,
+    left_out_sentence,
+    prevalence,
+    read_cases,
+)
 from app import explorer_data as cached
 from app.explorer_downloads import download
 from app.explorer_themes_brief import area_section, passages_section, recommendations_section
@@ -100,11 +106,9 @@ def _theme_lead(cases: list[dict], theme: str, label: str, documents: int,
     years = sorted(c["year"] for c in carrying if c["year"])
     span = f", published {years[0]}\u2013{years[-1]}" if years else ""
     share = round(100 * len(carrying) / len(cases)) if cases else 0
-    left_out = (f" {unread} more review{'s' if unread > 1 else ''} could not be read by the "
-                "theme tagger (no text extracted, or in Welsh) and "
-                f"{'are' if unread > 1 else 'is'} left out." if unread else "")
     st.markdown(f"**{len(carrying)}** of {len(cases)} reviews ({share}%) carry this theme"
-                f"{span}; {documents} of their documents are tagged with it.{left_out}")
+                f"{span}; {documents} of their documents are tagged with it."
+                + left_out_sentence(unread))
     if reliability:
         st.caption(caution(reliability))
 
